@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { findIdentities, identitySortable } from "@/lib/identities/find-identities";
+import { parseEnumParam, parseListParams, parseTextParam } from "@/lib/listing";
+import { requireArea } from "@/lib/web/session";
+import { PageHeader } from "@/components/ui/page-header";
+import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { IdentitiesTable } from "./_components/identities-table";
+
+export const metadata: Metadata = { title: "Identities" };
+
+const kinds = ["service_account", "api_key", "workload", "ci_job", "ai_agent", "bot"] as const;
+const envs = ["dev", "staging", "prod"] as const;
+const statuses = ["active", "quarantined", "decommissioned"] as const;
+
+export default async function IdentitiesPage({ searchParams }: PageProps<"/identities">) {
+  const actor = await requireArea("identities");
+  const sp = await searchParams;
+  const params = parseListParams(sp, { sortable: identitySortable, defaultSort: "name", defaultDir: "asc" });
+  const page = await findIdentities({
+    actor,
+    params,
+    filters: {
+      q: parseTextParam(sp, "q"),
+      kind: parseEnumParam(sp, "kind", kinds),
+      environment: parseEnumParam(sp, "environment", envs),
+      status: parseEnumParam(sp, "status", statuses),
+      unowned: sp.owner === "none",
+    },
+  });
+  return (
+    <>
+      <PageHeader title="Identities" description="The inventory of non-human identities: service accounts, API keys, workloads, CI jobs, AI agents and bots, with their owners." />
+      <FilterBar
+        search={{ key: "q", placeholder: "Search name or system" }}
+        filters={[
+          { key: "kind", label: "Kind", options: options(kinds) },
+          { key: "environment", label: "Environment", options: options(envs) },
+          { key: "status", label: "Status", options: options(statuses) },
+          { key: "owner", label: "Owner", options: [{ value: "none", label: "unowned" }] },
+        ]}
+      />
+      <IdentitiesTable {...page} sort={params.sort} dir={params.dir} />
+    </>
+  );
+}

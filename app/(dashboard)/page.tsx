@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { getOverview } from "@/lib/overview/get-overview";
+import { requireActor } from "@/lib/web/session";
+import { PageHeader } from "@/components/ui/page-header";
+import { Stat } from "@/components/ui/stat";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage() {
+  const actor = await requireActor();
+  const o = await getOverview({ actor });
+  const stats = [
+    o.pendingRequests !== null && { label: "Pending requests", value: o.pendingRequests, href: "/approvals", tone: "amber" as const },
+    o.myPendingRequests !== null && { label: "My pending requests", value: o.myPendingRequests, href: "/requests" },
+    o.activeGrants !== null && { label: "Active grants", value: o.activeGrants, href: "/grants" },
+    o.failingRevocations !== null && {
+      label: "Failing revocations",
+      value: o.failingRevocations,
+      href: "/grants?status=revoke_failed",
+      tone: "red" as const,
+      hint: "Grants whose revoke has not been confirmed",
+    },
+    o.identities !== null && { label: "Identities", value: o.identities, href: "/identities" },
+    o.quarantinedIdentities !== null && { label: "Quarantined", value: o.quarantinedIdentities, href: "/identities?status=quarantined", tone: "red" as const },
+    o.openExceptions !== null && { label: "Standing exceptions", value: o.openExceptions, href: "/exceptions?status=accepted" },
+    o.exceptionsExpiringSoon !== null && { label: "Exceptions ending ≤ 14 days", value: o.exceptionsExpiringSoon, href: "/exceptions?status=accepted&sort=expiresAt&dir=asc", tone: "amber" as const },
+    o.openAttestations !== null && { label: "Identities for me to attest", value: o.openAttestations, href: "/attestations", tone: "amber" as const },
+  ].filter(Boolean) as { label: string; value: number; href: string; tone?: "red" | "amber"; hint?: string }[];
+
+  return (
+    <>
+      <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Temporary privilege for machines: who holds what, until when, and proof that it ended." />
+      {stats.length ? (
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="overview-stats">
+          {stats.map((s) => (
+            <Stat key={s.label} {...s} />
+          ))}
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-600">Your roles open no area yet. Ask an administrator for a role.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,176 @@
+"use client";
+
+import {
+  functionalUpdate,
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type RowData,
+} from "@tanstack/react-table";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTransition } from "react";
+import { pageSizes } from "@/lib/listing";
+
+export const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+export type DataTableFeatures = typeof dataTableFeatures;
+
+type Props<Row extends RowData> = {
+  columns: ColumnDef<DataTableFeatures, Row, any>[];
+  data: Row[];
+  total: number;
+  page: number;
+  size: number;
+  sort: string;
+  dir: "asc" | "desc";
+  getRowId: (row: Row) => string;
+  empty: string;
+  caption?: string;
+};
+
+/**
+ * The one table of the dashboard. The server pages, sorts and filters; this component renders one
+ * page and writes sorting and paging to the URL, so a view can be shared and reloaded.
+ */
+export function DataTable<Row extends RowData>({ columns, data, total, page, size, sort, dir, getRowId, empty, caption }: Props<Row>) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const [pending, startTransition] = useTransition();
+
+  const navigate = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(search.toString());
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    startTransition(() => router.push(`${pathname}?${next.toString()}`, { scroll: false }));
+  };
+
+  const sorting = [{ id: sort, desc: dir === "desc" }];
+  const pagination = { pageIndex: page - 1, pageSize: size };
+  const pageCount = Math.max(1, Math.ceil(total / size));
+
+  const table = useTable({
+    features: dataTableFeatures,
+    columns,
+    data,
+    getRowId: (row) => getRowId(row),
+    manualSorting: true,
+    manualPagination: true,
+    rowCount: total,
+    enableSortingRemoval: false,
+    state: { sorting, pagination },
+    onSortingChange: (updater) => {
+      const s = functionalUpdate(updater, sorting)[0];
+      if (s) navigate({ sort: s.id, dir: s.desc ? "desc" : "asc", page: null });
+    },
+    onPaginationChange: (updater) => {
+      const p = functionalUpdate(updater, pagination);
+      navigate({ page: String(p.pageIndex + 1), size: String(p.pageSize) });
+    },
+  });
+
+  return (
+    <div className={`rounded-lg border border-zinc-200 bg-white transition-opacity ${pending ? "opacity-60" : ""}`}>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          {caption ? <caption className="sr-only">{caption}</caption> : null}
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  const canSort = header.column.getCanSort();
+                  return (
+                    <th
+                      key={header.id}
+                      scope="col"
+                      className="px-3 py-2 font-medium"
+                      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                    >
+                      {header.isPlaceholder ? null : canSort ? (
+                        <button
+                          type="button"
+                          onClick={header.column.getToggleSortingHandler()}
+                          className="inline-flex items-center gap-1 uppercase hover:text-zinc-900"
+                        >
+                          <table.FlexRender header={header} />
+                          <span aria-hidden className="text-[10px]">
+                            {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                          </span>
+                        </button>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {table.getRowModel().rows.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length} className="px-3 py-10 text-center text-zinc-500">
+                  {empty}
+                </td>
+              </tr>
+            ) : (
+              table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className="hover:bg-zinc-50">
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className="px-3 py-2 align-top">
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-3 py-2 text-sm text-zinc-600">
+        <span>
+          {total === 0 ? "No rows" : `${(page - 1) * size + 1}–${Math.min(page * size, total)} of ${total.toLocaleString("en")}`}
+        </span>
+        <div className="flex items-center gap-2">
+          <label className="flex items-center gap-1">
+            <span className="sr-only">Rows per page</span>
+            <select
+              value={size}
+              onChange={(e) => navigate({ size: e.target.value, page: null })}
+              className="rounded border border-zinc-300 px-1 py-0.5"
+            >
+              {pageSizes.map((n) => (
+                <option key={n} value={n}>
+                  {n} / page
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40"
+            disabled={page <= 1}
+            onClick={() => table.previousPage()}
+          >
+            Previous
+          </button>
+          <span>
+            Page {page} of {pageCount}
+          </span>
+          <button
+            type="button"
+            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40"
+            disabled={page >= pageCount}
+            onClick={() => table.nextPage()}
+          >
+            Next
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { formatTime } from "@/components/ui/format";
+import type { GrantRow } from "@/lib/grants/find-grants";
+import type { Page } from "@/lib/listing";
+
+const col = createColumnHelper<typeof dataTableFeatures, GrantRow>();
+const columns = col.columns([
+  col.accessor("identity", { header: "Identity", enableSorting: false, cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
+  col.accessor("entitlement", { header: "Entitlement", enableSorting: false }),
+  col.accessor("issuer", { header: "Issuer", enableSorting: false }),
+  col.accessor("status", {
+    header: "Status",
+    cell: (c) => (
+      <div className="flex flex-wrap gap-1">
+        <StatusBadge value={c.getValue()} />
+        {c.row.original.breakGlass ? <Badge tone="red">break-glass</Badge> : null}
+        {c.row.original.standing ? <Badge tone="violet">standing</Badge> : null}
+      </div>
+    ),
+  }),
+  col.accessor("issuedAt", { header: "Issued", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
+  col.accessor("expiresAt", { header: "Ends", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
+  col.accessor("revokedAt", {
+    header: "Revoked",
+    enableSorting: false,
+    cell: (c) =>
+      c.getValue() ? (
+        <span className="whitespace-nowrap">
+          {formatTime(c.getValue())} <span className="text-xs text-zinc-500">({c.row.original.revokeReason?.replaceAll("_", " ")})</span>
+        </span>
+      ) : (
+        "—"
+      ),
+  }),
+  col.accessor("attempts", {
+    header: "Attempts",
+    cell: (c) =>
+      c.row.original.lastError ? (
+        <span className="text-red-700" title={c.row.original.lastError}>
+          {c.getValue()} · {c.row.original.lastError.slice(0, 60)}
+        </span>
+      ) : (
+        c.getValue()
+      ),
+  }),
+]);
+
+export function GrantsTable(props: Page<GrantRow> & { sort: string; dir: "asc" | "desc"; empty: string }) {
+  return <DataTable {...props} data={props.rows} columns={columns} getRowId={(r) => r.id} caption="Grants" />;
+}

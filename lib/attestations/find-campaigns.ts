@@ -1,0 +1,34 @@
+import { getDb } from "../db";
+import { canAny, type Actor } from "../authz";
+import { forbidden } from "../errors";
+
+export type CampaignSummary = {
+  id: string;
+  name: string;
+  status: string;
+  dueAt: string;
+  total: number;
+  attested: number;
+  mine: number;
+  mineOpen: number;
+};
+
+/** Attestation campaigns with progress overall and for the actor's own identities. */
+export async function findCampaigns({ actor }: { actor: Actor }): Promise<CampaignSummary[]> {
+  if (!canAny(actor, ["attestation:attest", "attestation:manage"])) throw forbidden();
+  const db = getDb();
+  const userId = actor.type === "user" ? actor.id : "00000000-0000-0000-0000-000000000000";
+  const owned = { OR: [{ ownerUserId: userId }, { ownerTeam: { members: { some: { userId } } } }] };
+  const campaigns = await db.attestationCampaign.findMany({ orderBy: [{ status: "asc" }, { dueAt: "asc" }], take: 50 });
+  return Promise.all(
+    campaigns.map(async (c) => {
+      const [total, attested, mine, mineOpen] = await Promise.all([
+        db.attestation.count({ where: { campaignId: c.id } }),
+        db.attestation.count({ where: { campaignId: c.id, decision: { not: null } } }),
+        db.attestation.count({ where: { campaignId: c.id, identity: owned } }),
+        db.attestation.count({ where: { campaignId: c.id, decision: null, identity: owned } }),
+      ]);
+      return { id: c.id, name: c.name, status: c.status, dueAt: c.dueAt.toISOString(), total, attested, mine, mineOpen };
+    }),
+  );
+}

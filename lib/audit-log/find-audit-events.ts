@@ -1,0 +1,52 @@
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+import type { Prisma } from "../generated/prisma/client";
+
+export type AuditRow = {
+  seq: string;
+  id: string;
+  at: string;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  data: unknown;
+  hash: string;
+};
+
+/** Newest first, keyset-paged by sequence number so deep pages stay fast. */
+export async function findAuditEvents({
+  actor,
+  before,
+  take = 50,
+  filters = {},
+}: {
+  actor: Actor;
+  before?: bigint;
+  take?: number;
+  filters?: { action?: string; subjectType?: string; subjectId?: string };
+}): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
+  assertCan(actor, "audit:read");
+  const where: Prisma.AuditEventWhereInput = {
+    ...(before !== undefined ? { seq: { lt: before } } : {}),
+    ...(filters.action ? { action: { startsWith: filters.action } } : {}),
+    ...(filters.subjectType ? { subjectType: filters.subjectType } : {}),
+    ...(filters.subjectId ? { subjectId: filters.subjectId } : {}),
+  };
+  const rows = await getDb().auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: take + 1 });
+  const page = rows.slice(0, take);
+  return {
+    rows: page.map((r) => ({
+      seq: r.seq.toString(),
+      id: r.id,
+      at: r.at.toISOString(),
+      actorLabel: r.actorLabel,
+      action: r.action,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      data: r.data,
+      hash: r.hash,
+    })),
+    nextBefore: rows.length > take ? page[page.length - 1].seq.toString() : null,
+  };
+}

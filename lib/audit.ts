@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "./db";
+import { actorId, actorLabel, assertCan, type Actor } from "./authz";
+import { sha256Hex } from "./crypto/seal";
+
+// Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
+// so editing, deleting or reordering a row breaks the chain from that row on.
+
+export const GENESIS_HASH = "0".repeat(64);
+
+// All audited transactions append through this lock, so the chain has one order even when
+// several processes write at once. It is held only until the caller's transaction commits.
+const AUDIT_LOCK_KEY = 0x686f7572; // "hour"
+
+export type AuditInput = {
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+type HashedFields = {
+  id: string;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  data: unknown;
+};
+
+/** JSON with object keys sorted at every depth, so jsonb's reordering cannot change a hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function eventHash(prevHash: string, e: HashedFields): string {
+  return sha256Hex(
+    canonicalJson([
+      prevHash,
+      e.id,
+      e.at.toISOString(),
+      e.actorType,
+      e.actorId,
+      e.actorLabel,
+      e.action,
+      e.subjectType,
+      e.subjectId,
+      e.data ?? {},
+    ]),
+  );
+}
+
+/** Appends one event inside the caller's transaction; it commits or rolls back with the change. */
+export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Promise<{ id: string; hash: string }> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`;
+  const last = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1`;
+  const prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const fields: HashedFields = {
+    id: randomUUID(),
+    at: new Date(),
+    actorType: actor.type,
+    actorId: actorId(actor),
+    actorLabel: actorLabel(actor),
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
+    data: JSON.parse(JSON.stringify(input.data ?? {})),
+  };
+  const hash = eventHash(prevHash, fields);
+  await tx.auditEvent.create({
+    data: { ...fields, data: fields.data as object, prevHash, hash },
+  });
+  return { id: fields.id, hash };
+}
+
+export type AuditVerification = {
+  ok: boolean;
+  events: number;
+  firstBroken?: { seq: string; id: string; reason: "hash_mismatch" | "chain_broken" };
+};
+
+/** Recomputes every hash in order. Needs audit:read. */
+export async function verifyAuditChain({ db, actor, batchSize = 5000 }: { db: Db; actor: Actor; batchSize?: number }): Promise<AuditVerification> {
+  assertCan(actor, "audit:read");
+  let prevHash = GENESIS_HASH;
+  let cursor: bigint | undefined;
+  let events = 0;
+  for (;;) {
+    const rows = await db.auditEvent.findMany({
+      where: cursor === undefined ? {} : { seq: { gt: cursor } },
+      orderBy: { seq: "asc" },
+      take: batchSize,
+    });
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const broken = (reason: "hash_mismatch" | "chain_broken") => ({
+        ok: false,
+        events,
+        firstBroken: { seq: row.seq.toString(), id: row.id, reason },
+      });
+      if (row.prevHash !== prevHash) return broken("chain_broken");
+      const expected = eventHash(prevHash, { ...row, data: row.data });
+      if (expected !== row.hash) return broken("hash_mismatch");
+      prevHash = row.hash;
+      events++;
+    }
+    cursor = rows[rows.length - 1].seq;
+  }
+  return { ok: true, events };
+}

@@ -1,0 +1,40 @@
+import { getDb } from "../db";
+import { canAny, type Actor } from "../authz";
+import { forbidden } from "../errors";
+
+export type EntitlementRow = {
+  id: string;
+  name: string;
+  description: string;
+  issuer: string;
+  issuerType: string;
+  environment: string;
+  riskTier: string;
+  target: unknown;
+  maxDurationSec: number;
+  defaultDurationSec: number;
+  approvalsRequired: number;
+  securityApprovalRequired: boolean;
+  breakGlassAllowed: boolean;
+};
+
+/** Entitlements: what requesters choose from, and what admins configure. */
+export async function findEntitlements({ actor }: { actor: Actor }): Promise<EntitlementRow[]> {
+  if (!canAny(actor, ["admin:entitlements", "request:create", "request:read_all"])) throw forbidden();
+  const rows = await getDb().entitlement.findMany({ orderBy: [{ environment: "asc" }, { name: "asc" }], include: { issuer: { select: { name: true, type: true } } } });
+  return rows.map((e) => ({
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    issuer: e.issuer.name,
+    issuerType: e.issuer.type,
+    environment: e.environment,
+    riskTier: e.riskTier,
+    target: e.target,
+    maxDurationSec: e.maxDurationSec,
+    defaultDurationSec: e.defaultDurationSec,
+    approvalsRequired: e.approvalsRequired,
+    securityApprovalRequired: e.securityApprovalRequired,
+    breakGlassAllowed: e.breakGlassAllowed,
+  }));
+}

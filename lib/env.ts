@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+// The only module that reads process.env. Everything else imports `env`.
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  /** Key that seals issuer secrets and one-time credentials at rest (any string; hashed to 256 bits). */
+  HOURGLASS_SECRET_KEY: z.string().min(32, "HOURGLASS_SECRET_KEY must be at least 32 characters").optional(),
+  /** Enables email + password sign-in for local users. Off unless set: production uses SSO. */
+  HOURGLASS_LOCAL_SIGNIN: bool,
+  /** "inline" runs the worker inside the web process; "off" leaves it to `npm run worker`. */
+  HOURGLASS_WORKER: z.enum(["inline", "off"]).default("inline"),
+  HOURGLASS_ADMIN_TOKEN: z.string().min(32, "HOURGLASS_ADMIN_TOKEN must be at least 32 characters").optional(),
+  HOURGLASS_DATA_DIR: z.string().default(".data"),
+  HOURGLASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AUTH_OIDC_ISSUER: z.string().url().optional(),
+  AUTH_OIDC_CLIENT_ID: z.string().optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  AUTH_OIDC_NAME: z.string().default("SSO"),
+  /** Claim in the ID token that lists the user's groups. */
+  AUTH_OIDC_GROUPS_CLAIM: z.string().default("groups"),
+  /** Comma-separated `group=role` pairs, e.g. `platform-admins=admin,secops=security`. */
+  AUTH_OIDC_ROLE_MAP: z.string().default(""),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+let cached: Env | undefined;
+
+/** Validated environment, read once. Tests may call `reloadEnv()` after changing process.env. */
+export const env: Env = new Proxy({} as Env, {
+  get(_target, key: string) {
+    cached ??= load();
+    return cached[key as keyof Env];
+  },
+});
+
+export function reloadEnv(): Env {
+  cached = load();
+  return cached;
+}
+
+/** Sets a variable for this process and the processes it starts (launcher and test setup only). */
+export function setProcessEnv(values: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  cached = undefined;
+}
+
+/** The environment to hand to a child process. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}
+
+export function requireDatabaseUrl(): string {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set (the launcher sets it when it starts the embedded PostgreSQL)");
+  return env.DATABASE_URL;
+}
+
+export function oidcConfigured(): boolean {
+  return Boolean(env.AUTH_OIDC_ISSUER && env.AUTH_OIDC_CLIENT_ID && env.AUTH_OIDC_CLIENT_SECRET);
+}

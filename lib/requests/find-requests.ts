@@ -1,0 +1,99 @@
+import { getDb } from "../db";
+import { can, assertCan, type Actor } from "../authz";
+import { forbidden } from "../errors";
+import type { ListParams, Page } from "../listing";
+import type { Environment, IdentityKind, Prisma, RequestStatus, RiskTier } from "../generated/prisma/client";
+
+export const requestSortable = ["createdAt", "environment", "riskTier", "status", "durationSec", "expiresAt"] as const;
+export type RequestSort = (typeof requestSortable)[number];
+
+export type RequestFilters = {
+  scope: "mine" | "all";
+  status?: RequestStatus;
+  environment?: Environment;
+  riskTier?: RiskTier;
+  identityKind?: IdentityKind;
+  entitlementId?: string;
+};
+
+export type RequestRow = {
+  id: string;
+  createdAt: string;
+  status: RequestStatus;
+  identity: string;
+  identityKind: IdentityKind;
+  entitlement: string;
+  environment: Environment;
+  riskTier: RiskTier;
+  durationSec: number;
+  requester: string;
+  justification: string;
+  breakGlass: boolean;
+  approvals: number;
+  approvalsRequired: number;
+};
+
+/** Requests the actor made ("mine"), or every request for those who may read them all. */
+export async function findRequests({
+  actor,
+  params,
+  filters,
+}: {
+  actor: Actor;
+  params: ListParams<RequestSort>;
+  filters: RequestFilters;
+}): Promise<Page<RequestRow>> {
+  if (filters.scope === "all") assertCan(actor, "request:read_all");
+  else if (!can(actor, "request:create") && !can(actor, "request:read_all")) throw forbidden();
+  const db = getDb();
+  const where: Prisma.AccessRequestWhereInput = {
+    ...(filters.scope === "mine"
+      ? actor.type === "user"
+        ? { requesterUserId: actor.id }
+        : actor.type === "identity"
+          ? { requesterIdentityId: actor.id }
+          : {}
+      : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.environment ? { environment: filters.environment } : {}),
+    ...(filters.riskTier ? { riskTier: filters.riskTier } : {}),
+    ...(filters.identityKind ? { identityKind: filters.identityKind } : {}),
+    ...(filters.entitlementId ? { entitlementId: filters.entitlementId } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db.accessRequest.count({ where }),
+    db.accessRequest.findMany({
+      where,
+      orderBy: [{ [params.sort]: params.dir }, { id: "asc" }],
+      skip: (params.page - 1) * params.size,
+      take: params.size,
+      include: {
+        identity: { select: { name: true } },
+        entitlement: { select: { name: true } },
+        requesterUser: { select: { name: true } },
+        _count: { select: { approvals: { where: { decision: "approve" } } } },
+      },
+    }),
+  ]);
+  return {
+    total,
+    page: params.page,
+    size: params.size,
+    rows: rows.map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt.toISOString(),
+      status: r.status,
+      identity: r.identity.name,
+      identityKind: r.identityKind,
+      entitlement: r.entitlement.name,
+      environment: r.environment,
+      riskTier: r.riskTier,
+      durationSec: r.durationSec,
+      requester: r.requesterUser?.name ?? "workload",
+      justification: r.justification,
+      breakGlass: r.breakGlass,
+      approvals: r._count.approvals,
+      approvalsRequired: r.approvalsRequired,
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { formatDuration, humanDuration, parseDuration, parseInput, zDuration } from "./validation";
+import { AppError } from "./errors";
+
+describe("ISO 8601 durations", () => {
+  it.each([
+    ["PT15M", 900],
+    ["PT1H", 3600],
+    ["PT1H30M", 5400],
+    ["P1D", 86400],
+    ["P1DT2H", 93600],
+    ["PT45S", 45],
+    ["pt10m", 600],
+  ])("parses %s", (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it.each(["", "P", "PT", "15M", "PT-5M", "PT0S", "P1W", "PT1.5H", "1h", "PT15MX"])("refuses %j", (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+
+  it("formats back", () => {
+    for (const s of [45, 900, 5400, 86400, 93600, 90061]) expect(parseDuration(formatDuration(s))).toBe(s);
+  });
+
+  it("reads durations for people", () => {
+    expect(humanDuration(42)).toBe("42s");
+    expect(humanDuration(5400)).toBe("1h 30m");
+    expect(humanDuration(86400 * 2 + 3600)).toBe("2d 1h");
+  });
+
+  it("gives a clear message in a schema", () => {
+    const r = z.object({ duration: zDuration }).safeParse({ duration: "ten minutes" });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].message).toMatch(/not an ISO 8601 duration/);
+  });
+});
+
+describe("parseInput", () => {
+  it("throws a 400 AppError naming the field", () => {
+    try {
+      parseInput(z.object({ name: z.string().min(3) }), { name: "x" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AppError);
+      expect((e as AppError).status).toBe(400);
+      expect((e as AppError).message).toMatch(/^name: /);
+    }
+  });
+});
