@@ -2,7 +2,7 @@
 // Stand-in for Prisma's native `schema-engine` binary, built on Prisma's own engine compiled to
 // wasm (@prisma/schema-engine-wasm) plus @prisma/adapter-pg. The Prisma CLI cannot download the
 // native binary on offline machines; prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY here.
-// PostgreSQL only. Background and verified facts: docs in /work/shared/notes/prisma-offline.md.
+// PostgreSQL only. Requires the exact @prisma/schema-engine-wasm build matching the prisma CLI.
 //
 //   RPC mode: prisma-schema-engine.mjs --datamodels FILE... --datasource '{"url":...}'
 //             (line-delimited JSON-RPC 2.0 on stdin/stdout, like the native binary)

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -16,7 +16,9 @@ let server: EmbeddedServer | undefined;
 export async function setup() {
   const root = path.resolve(import.meta.dirname, "..", "..");
   // Under /tmp: as root, PostgreSQL runs as the postgres user, which must reach its data folder.
-  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "hourglass-test-")), "pg");
+  const base = mkdtempSync(path.join(tmpdir(), "hourglass-test-"));
+  chmodSync(base, 0o755);
+  const dataDir = path.join(base, "pg");
   const port = await freePort();
   server = await startEmbeddedPostgres({ dataDir, port, password: "hourglass-test", databases: [TEMPLATE_DB], ephemeral: true, logFile: `${dataDir}.log` });
   const migrate = spawnSync(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {

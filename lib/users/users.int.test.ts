@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../db";
+import { useFreshDatabase } from "../testing/database";
+import { createUser } from "../testing/factories";
+import { authenticateUser } from "./authenticate-user";
+import { setUserRoles } from "./set-user-roles";
+import { syncSsoUser } from "./sso";
+import { findUserActor } from "./get-user-actor";
+
+let database: Awaited<ReturnType<typeof useFreshDatabase>>;
+beforeAll(async () => {
+  database = await useFreshDatabase();
+});
+afterAll(() => database.drop());
+
+describe("local sign-in", () => {
+  it("accepts the right password and records the sign-in in the audit trail", async () => {
+    const u = await createUser(["approver"], { password: "correct horse" });
+    const actor = await authenticateUser({ email: u.email.toUpperCase(), password: "correct horse" });
+    expect(actor).toMatchObject({ id: u.id, roles: ["approver"] });
+    expect(await getDb().auditEvent.count({ where: { action: "user.signed_in", subjectId: u.id } })).toBe(1);
+  });
+
+  it("refuses a wrong password, an unknown email and a disabled account alike", async () => {
+    const u = await createUser(["approver"], { password: "correct horse" });
+    const off = await createUser(["approver"], { password: "correct horse", active: false });
+    expect(await authenticateUser({ email: u.email, password: "wrong" })).toBeNull();
+    expect(await authenticateUser({ email: "nobody@test.local", password: "correct horse" })).toBeNull();
+    expect(await authenticateUser({ email: off.email, password: "correct horse" })).toBeNull();
+    expect(await findUserActor(off.id)).toBeNull();
+  });
+});
+
+describe("setUserRoles", () => {
+  it("changes roles for an admin and audits from → to", async () => {
+    const admin = await createUser(["admin"]);
+    const target = await createUser(["requester"]);
+    await setUserRoles({ actor: admin, userId: target.id, roles: ["approver", "owner"] });
+    expect((await findUserActor(target.id))?.roles).toEqual(["approver", "owner"]);
+    const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "user.roles_changed", subjectId: target.id } });
+    expect(event.data).toEqual({ from: ["requester"], to: ["approver", "owner"] });
+    expect(event.actorId).toBe(admin.id);
+  });
+
+  it.each([["security"], ["approver"], ["owner"], ["auditor"], ["requester"]] as const)("is refused to %s and changes nothing", async (role) => {
+    const actor = await createUser([role]);
+    const target = await createUser(["requester"]);
+    await expect(setUserRoles({ actor, userId: target.id, roles: ["admin"] })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await findUserActor(target.id))?.roles).toEqual(["requester"]);
+  });
+
+  it("refuses bad input with a 400, not a crash", async () => {
+    const admin = await createUser(["admin"]);
+    await expect(setUserRoles({ actor: admin, userId: "not-a-uuid", roles: [] })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(setUserRoles({ actor: admin, userId: admin.id, roles: ["root" as never] })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(setUserRoles({ actor: admin, userId: "00000000-0000-4000-8000-000000000000", roles: [] })).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("does not let an admin remove their own admin role", async () => {
+    const admin = await createUser(["admin"]);
+    await expect(setUserRoles({ actor: admin, userId: admin.id, roles: ["auditor"] })).rejects.toMatchObject({ code: "invalid_state" });
+  });
+});
+
+describe("SSO users", () => {
+  it("creates the user on first sign-in and follows group changes later", async () => {
+    const first = await syncSsoUser({ subject: "sso|42", email: "Pat@Example.com", name: "Pat", roles: ["approver"] });
+    expect(first.email).toBe("pat@example.com");
+    const again = await syncSsoUser({ subject: "sso|42", email: "pat@example.com", name: "Pat Q", roles: ["security"] });
+    expect(again.id).toBe(first.id);
+    expect((await findUserActor(first.id))?.roles).toEqual(["security"]);
+  });
+
+  it("refuses an SSO account whose groups map to no role", async () => {
+    await expect(syncSsoUser({ subject: "sso|43", email: "x@example.com", name: "X", roles: [] })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await getDb().user.count({ where: { email: "x@example.com" } })).toBe(0);
+  });
+});
