@@ -1,12 +1,7 @@
-// Starts the worker inside the Next.js server process unless HOURGLASS_WORKER=off
-// (then run `npm run worker` as separate replicas).
+// Next.js calls this once per server process; the worker runs only in the Node.js runtime.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { env } = await import("./lib/env");
-  if (env.HOURGLASS_WORKER !== "inline") return;
-  const { startWorker } = await import("./lib/worker/worker");
-  const worker = startWorker();
-  const stop = () => void worker.stop();
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startInlineWorker } = await import("./lib/worker/inline");
+    startInlineWorker();
+  }
 }

@@ -20,6 +20,10 @@ const schema = z.object({
   HOURGLASS_ADMIN_TOKEN: z.string().min(32, "HOURGLASS_ADMIN_TOKEN must be at least 32 characters").optional(),
   HOURGLASS_DATA_DIR: z.string().default(".data"),
   HOURGLASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Seed demo data into an empty external database too (the embedded one is always seeded). */
+  HOURGLASS_SEED: bool,
+  /** Address the web server binds to. */
+  HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_CLIENT_ID: z.string().optional(),
@@ -69,6 +73,11 @@ export function setProcessEnv(values: Record<string, string | undefined>): void 
 /** The environment to hand to a child process. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
+}
+
+/** Whether a variable was given at all (to tell "unset" from an explicit "false"). */
+export function envIsSet(key: keyof Env): boolean {
+  return process.env[key] !== undefined && process.env[key] !== "";
 }
 
 export function requireDatabaseUrl(): string {

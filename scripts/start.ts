@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { env, setProcessEnv } from "../lib/env";
+import { env, envIsSet, setProcessEnv } from "../lib/env";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/embedded-postgres";
 import { buildFingerprint } from "./lib/fingerprint";
 
@@ -81,7 +81,7 @@ async function main() {
     setProcessEnv({ DATABASE_URL: server.url("hourglass") });
     say(`embedded PostgreSQL on 127.0.0.1:${server.port} (data in ${path.relative(root, dataDir)}/pg) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     // A local demo signs in with the demo users; a deployment with its own database uses SSO unless told otherwise.
-    if (process.env.HOURGLASS_LOCAL_SIGNIN === undefined) {
+    if (!envIsSet("HOURGLASS_LOCAL_SIGNIN")) {
       setProcessEnv({ HOURGLASS_LOCAL_SIGNIN: "true" });
       say("local sign-in is on (embedded demo database); set HOURGLASS_LOCAL_SIGNIN=false to turn it off");
     }
@@ -89,7 +89,7 @@ async function main() {
 
   runOrExit(bin("prisma"), ["migrate", "deploy"], "database migrations");
 
-  if (embedded || process.env.HOURGLASS_SEED === "true") {
+  if (embedded || env.HOURGLASS_SEED) {
     const { getDb, disconnectDb } = await import("../lib/db");
     const users = await getDb().user.count();
     await disconnectDb();
@@ -108,7 +108,7 @@ async function main() {
   }
 
   const port = String(env.PORT);
-  app = spawn(bin("next"), [dev ? "dev" : "start", "-p", port, "-H", process.env.HOSTNAME ?? "0.0.0.0"], {
+  app = spawn(bin("next"), [dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
     cwd: root,
     stdio: "inherit",
     env: process.env,

@@ -1,0 +1,48 @@
+import { expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { E2E_DATA_DIR } from "../playwright.config";
+
+export const DEMO_PASSWORD = "hourglass-demo";
+
+export const demo = {
+  admin: "admin@hourglass.local",
+  security: "security@hourglass.local",
+  approver: "approver@hourglass.local",
+  approver2: "approver2@hourglass.local",
+  owner: "owner@hourglass.local",
+  auditor: "auditor@hourglass.local",
+  requester: "requester@hourglass.local",
+} as const;
+
+/** Signs in through the real sign-in form. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
+export async function signOut(page: Page) {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** A connection to the database the app under test uses, to check what it wrote. */
+export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const secrets = JSON.parse(readFileSync(path.join(E2E_DATA_DIR, "secrets.json"), "utf8")) as { pgPassword: string };
+  const c = new pg.Client({ host: "127.0.0.1", port: 54420, user: "postgres", password: secrets.pgPassword, database: "hourglass" });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function navAreas(page: Page): Promise<string[]> {
+  return page.locator("nav[aria-label=Main] a").evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.area ?? ""));
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: every layer, cheapest first, stopping at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+
+step "type check"
+npm run --silent typecheck
+step "unit tests"
+npm run --silent test:unit
+step "integration tests (real PostgreSQL)"
+npm run --silent test:integration
+step "end-to-end tests (Chromium, production build)"
+npm run --silent test:e2e
