@@ -51,7 +51,7 @@ export const rolePermissions: Record<RoleName, readonly Permission[]> = {
     "attestation:manage",
   ],
   approver: ["request:read_all", "request:approve", "grant:read_all", "identity:read", "metrics:read"],
-  owner: ["request:create", "identity:read", "exception:propose", "exception:read", "attestation:attest"],
+  owner: ["request:create", "request:break_glass", "identity:read", "exception:propose", "exception:read", "attestation:attest"],
   auditor: [...readOnlyOversight],
   requester: ["request:create", "identity:read"],
 };

@@ -18,6 +18,12 @@ const schema = z.object({
   /** "inline" runs the worker inside the web process; "off" leaves it to `npm run worker`. */
   HOURGLASS_WORKER: z.enum(["inline", "off"]).default("inline"),
   HOURGLASS_ADMIN_TOKEN: z.string().min(32, "HOURGLASS_ADMIN_TOKEN must be at least 32 characters").optional(),
+  /** Where notifications go: a Slack-compatible incoming webhook or any HTTPS endpoint. */
+  HOURGLASS_NOTIFY_URL: z.string().url().optional(),
+  /** HMAC key for the X-Hourglass-Signature header of notifications. */
+  HOURGLASS_NOTIFY_SECRET: z.string().min(16).optional(),
+  /** Public base URL, for links in notifications. */
+  HOURGLASS_PUBLIC_URL: z.string().url().optional(),
   HOURGLASS_DATA_DIR: z.string().default(".data"),
   HOURGLASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Seed demo data into an empty external database too (the embedded one is always seeded). */

@@ -4,21 +4,57 @@ import pg from "pg";
 import { getDb, type Db } from "../db";
 import { requireDatabaseUrl } from "../env";
 import { expireRequests, nextRequestExpiry } from "../requests/expire-requests";
+import { nextReminderDue, remindRequests } from "../requests/remind-requests";
+import { nextRevokeDue, revokeDueGrants } from "../grants/revoke-due-grants";
+import { issueDueGrants, nextIssueDue } from "../grants/issue-due-grants";
+import { syncExtensions } from "../grants/sync-extensions";
+import { deliverNotifications, nextNotificationDue } from "../notifications/deliver-notifications";
+import { anyUnhealthyIssuer, checkAllIssuers, probeUnhealthyIssuers } from "../issuers/issuer-health";
 import { WAKE_CHANNEL } from "./wake";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
-// It sleeps until the next due instant (or a NOTIFY from a change), never on a coarse poll.
+// Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
+// and lanes run side by side so a slow notification never delays a revocation.
 
-export type Job = {
+export type Lane = {
   name: string;
-  /** Does what is due now; returns how many items it handled (a full batch means "run again"). */
+  /** Does what is due now; returns how many items it handled (more than 0 means "look again"). */
   run: (db: Db, now: Date) => Promise<number>;
-  /** The next instant this job has work, or null when nothing is scheduled. */
+  /** The next instant this lane has work, or null when nothing is scheduled. */
   next: (db: Db) => Promise<Date | null>;
 };
 
-export const jobs: Job[] = [
-  { name: "expire-requests", run: (db, now) => expireRequests({ db, now }), next: nextRequestExpiry },
+const earliest = (...dates: (Date | null)[]) => dates.reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
+
+let lastFullHealthCheck = 0;
+const FULL_HEALTH_MS = 60_000;
+
+export const lanes: Lane[] = [
+  { name: "revoke", run: (db, now) => revokeDueGrants({ db, now }), next: nextRevokeDue },
+  {
+    name: "issue",
+    run: async (db, now) => (await issueDueGrants({ db, now })) + (await syncExtensions({ db })),
+    next: nextIssueDue,
+  },
+  {
+    name: "requests",
+    run: async (db, now) => (await expireRequests({ db, now })) + (await remindRequests({ db, now })),
+    next: async (db) => earliest(await nextRequestExpiry(db), await nextReminderDue(db)),
+  },
+  { name: "notify", run: (db, now) => deliverNotifications({ db, now }), next: nextNotificationDue },
+  {
+    name: "issuer-health",
+    run: async (db) => {
+      if (Date.now() - lastFullHealthCheck >= FULL_HEALTH_MS) {
+        lastFullHealthCheck = Date.now();
+        await checkAllIssuers({ db });
+        return 0;
+      }
+      // Recovered issuers make their failed revokes due; report them as work so lanes wake.
+      return probeUnhealthyIssuers({ db });
+    },
+    next: async (db) => new Date(Math.min(lastFullHealthCheck + FULL_HEALTH_MS, (await anyUnhealthyIssuer(db)) ? Date.now() + 1000 : Infinity)),
+  },
 ];
 
 const HEARTBEAT_MS = 10_000;
@@ -27,81 +63,88 @@ const MAX_SLEEP_MS = 30_000;
 
 export type WorkerHandle = { id: string; stop: () => Promise<void>; wake: () => void };
 
-export function startWorker(opts: { db?: Db; log?: (msg: string) => void } = {}): WorkerHandle {
+export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?: Lane[] } = {}): WorkerHandle {
   const db = opts.db ?? getDb();
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let wakeUp: (() => void) | undefined;
+  const sleepers = new Set<() => void>();
   let listener: pg.Client | undefined;
-  let loopDone: Promise<void> = Promise.resolve();
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let heartbeatStop: (() => void) | undefined;
 
   const wake = () => {
-    if (timer) clearTimeout(timer);
-    wakeUp?.();
+    for (const resolve of [...sleepers]) resolve();
   };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      wakeUp = resolve;
-      timer = setTimeout(resolve, Math.max(0, ms));
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      sleepers.add(done);
     });
 
   async function listen() {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString: requireDatabaseUrl() });
+    client.on("notification", wake);
+    client.on("error", (e) => {
+      if (stopped) return;
+      log(`notification connection lost (${e.message}); timers still run, reconnecting`);
+      listener = undefined;
+      setTimeout(() => void listen(), 1000);
+    });
     try {
-      listener = new pg.Client({ connectionString: requireDatabaseUrl() });
-      listener.on("notification", wake);
-      listener.on("error", (e) => {
-        log(`notification connection lost (${e.message}); relying on timers until it is back`);
-        listener = undefined;
-        if (!stopped) setTimeout(listen, 1000);
-      });
-      await listener.connect();
-      await listener.query(`LISTEN ${WAKE_CHANNEL}`);
+      await client.connect();
+      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      listener = client;
+      if (stopped) await client.end();
     } catch (e) {
       log(`cannot LISTEN (${(e as Error).message}); retrying`);
-      listener = undefined;
-      if (!stopped) setTimeout(listen, 2000);
+      await client.end().catch(() => undefined);
+      if (!stopped) setTimeout(() => void listen(), 2000);
     }
   }
 
-  async function beat() {
-    await db.workerHeartbeat.upsert({
-      where: { id },
-      create: { id, host: hostname(), pid: process.pid },
-      update: { beatAt: new Date() },
-    });
-  }
-
-  async function loop() {
-    let lastBeat = 0;
+  async function runLane(lane: Lane) {
     while (!stopped) {
-      let busy = false;
       try {
-        if (Date.now() - lastBeat >= HEARTBEAT_MS) {
-          await beat();
-          lastBeat = Date.now();
+        const handled = await lane.run(db, new Date());
+        if (handled > 0) {
+          if (lane.name === "issuer-health") wake();
+          continue;
         }
-        for (const job of jobs) {
-          const handled = await job.run(db, new Date());
-          if (handled > 0) busy = true;
-        }
-        if (busy) continue;
-        const nexts = await Promise.all(jobs.map((j) => j.next(db)));
-        const due = nexts.filter((d): d is Date => d !== null).map((d) => d.getTime());
-        const until = Math.min(Date.now() + MAX_SLEEP_MS, lastBeat + HEARTBEAT_MS, ...due);
+        const next = await lane.next(db);
+        const until = Math.min(Date.now() + MAX_SLEEP_MS, next ? next.getTime() : Infinity);
         await sleep(until - Date.now());
       } catch (e) {
         if (stopped) break;
-        log(`cycle failed: ${(e as Error).message}`);
+        log(`${lane.name}: ${(e as Error).message}`);
         await sleep(1000);
       }
     }
   }
 
+  async function heartbeat() {
+    while (!stopped) {
+      try {
+        await db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { beatAt: new Date() } });
+      } catch (e) {
+        if (!stopped) log(`heartbeat: ${(e as Error).message}`);
+      }
+      await new Promise<void>((resolve) => {
+        heartbeatTimer = setTimeout(resolve, HEARTBEAT_MS);
+        heartbeatStop = resolve;
+      });
+    }
+  }
+
   void listen();
-  loopDone = loop();
+  const running = [heartbeat(), ...(opts.lanes ?? lanes).map(runLane)];
   log(`started ${id}`);
 
   return {
@@ -110,7 +153,9 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void } = {})
     stop: async () => {
       stopped = true;
       wake();
-      await loopDone;
+      clearTimeout(heartbeatTimer);
+      heartbeatStop?.();
+      await Promise.allSettled(running);
       await listener?.end().catch(() => undefined);
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined);
     },

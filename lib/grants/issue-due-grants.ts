@@ -1,0 +1,116 @@
+import type { Db } from "../db";
+import { appendAudit } from "../audit";
+import { systemActor } from "../authz";
+import { sealJson } from "../crypto/seal";
+import { driverFor } from "../issuers/registry";
+import { issuerErrorKind } from "../issuers/types";
+import { enqueueNotification } from "../notifications/enqueue";
+import { markIssuerHealth } from "../issuers/issuer-health";
+import { mapWithConcurrency } from "../concurrency";
+import { CLAIM_LEASE_MS, ISSUE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { wakeWorkers } from "../worker/wake";
+
+type Claimed = { id: string; attempts: number };
+
+/**
+ * Issues approved grants through their issuer. The call happens between two durable states: the
+ * row stays `issuing` (leased) until the issuer answered, so a crash is retried and the driver's
+ * idempotency (same grant id → same privilege) means no second, unknown credential.
+ */
+export async function issueDueGrants({ db, now = new Date(), limit = 32, concurrency = 8 }: { db: Db; now?: Date; limit?: number; concurrency?: number }): Promise<number> {
+  const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
+  const claimed = await db.$queryRaw<Claimed[]>`
+    UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${lease}, "updatedAt" = now()
+    WHERE g.id IN (
+      SELECT id FROM "Grant"
+      WHERE status = 'issuing' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+      ORDER BY "createdAt" LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING g.id, g.attempts`;
+  if (claimed.length === 0) return 0;
+  await mapWithConcurrency(claimed, concurrency, (c) => issueOne(db, c));
+  return claimed.length;
+}
+
+async function issueOne(db: Db, claim: Claimed): Promise<void> {
+  const grant = await db.grant.findUniqueOrThrow({
+    where: { id: claim.id },
+    include: { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } },
+  });
+  // The window starts when the privilege exists, not when it was approved.
+  const durationMs = grant.request ? grant.request.durationSec * 1000 : Math.max(0, (grant.exception?.expiresAt ?? grant.expiresAt).getTime() - Date.now());
+  const expiresAt = grant.exceptionId ? (grant.exception?.expiresAt ?? grant.expiresAt) : new Date(Date.now() + durationMs);
+  try {
+    const driver = await driverFor(grant.issuer);
+    const result = await driver.grant({
+      grantId: grant.id,
+      identity: { id: grant.identity.id, name: grant.identity.name, kind: grant.identity.kind, environment: grant.identity.environment },
+      entitlement: { id: grant.entitlement.id, name: grant.entitlement.name, target: grant.entitlement.target },
+      expiresAt,
+      publicKey: grant.request?.publicKey,
+    });
+    const issuedAt = new Date();
+    await db.$transaction(async (tx) => {
+      const n = await tx.grant.updateMany({
+        where: { id: grant.id, status: "issuing" },
+        data: {
+          status: "active",
+          issuedAt,
+          expiresAt: result.expiresAt < expiresAt ? result.expiresAt : expiresAt,
+          issuerRef: result.reference,
+          issuerMeta: (result.meta ?? {}) as object,
+          credentialSealed: result.credential ? sealJson(result.credential) : null,
+          nextAttemptAt: null,
+          lastError: null,
+        },
+      });
+      if (n.count === 0) {
+        // Revoked while we were issuing: make sure the revoke runs after this issue.
+        await tx.grant.updateMany({ where: { id: grant.id, status: { in: ["revoking", "revoked"] } }, data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null } });
+        await appendAudit(tx, systemActor("worker"), { action: "grant.issued_after_revoke", subjectType: "grant", subjectId: grant.id, data: { reference: result.reference } });
+        await wakeWorkers(tx, "grant.revoking");
+        return;
+      }
+      await appendAudit(tx, systemActor("worker"), {
+        action: "grant.issued",
+        subjectType: "grant",
+        subjectId: grant.id,
+        data: { issuer: grant.issuer.name, reference: result.reference, expiresAt: expiresAt.toISOString(), nativeExpiresAt: result.expiresAt.toISOString(), attempt: claim.attempts },
+      });
+      await wakeWorkers(tx, "grant.active");
+    });
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    const kind = issuerErrorKind(e);
+    if (kind === "transient") await markIssuerHealth(db, grant.issuerId, false, message);
+    const giveUp = kind === "permanent" || claim.attempts >= ISSUE_MAX_ATTEMPTS;
+    await db.$transaction(async (tx) => {
+      if (giveUp) {
+        // Whatever the issuer may have half-created is cleaned up by the revoke path.
+        const n = await tx.grant.updateMany({
+          where: { id: grant.id, status: "issuing" },
+          data: { status: "revoking", revokeReason: "issue_failed", revokeRequestedAt: new Date(), lastError: message, nextAttemptAt: new Date(), attempts: 0 },
+        });
+        if (n.count === 0) return;
+        await appendAudit(tx, systemActor("worker"), { action: "grant.issue_failed", subjectType: "grant", subjectId: grant.id, data: { error: message, kind, attempts: claim.attempts } });
+        await enqueueNotification(tx, {
+          event: "grant.issue_failed",
+          severity: "warning",
+          title: `Could not issue ${grant.entitlement.name} for ${grant.identity.name}`,
+          lines: [message],
+          link: `/grants/${grant.id}`,
+        });
+        await wakeWorkers(tx, "grant.revoking");
+      } else {
+        await tx.grant.updateMany({ where: { id: grant.id, status: "issuing" }, data: { lastError: message, nextAttemptAt: new Date(Date.now() + retryDelayMs(claim.attempts)) } });
+        await appendAudit(tx, systemActor("worker"), { action: "grant.issue_retry", subjectType: "grant", subjectId: grant.id, data: { error: message, attempt: claim.attempts } });
+      }
+    });
+  }
+}
+
+export async function nextIssueDue(db: Db): Promise<Date | null> {
+  const [row] = await db.$queryRaw<{ at: Date | null }[]>`
+    SELECT min(coalesce("nextAttemptAt", "createdAt")) AS at FROM "Grant" WHERE status = 'issuing'`;
+  return row?.at ?? null;
+}

@@ -1,0 +1,126 @@
+import type { Db } from "../db";
+import { appendAudit } from "../audit";
+import { systemActor } from "../authz";
+import { driverFor } from "../issuers/registry";
+import { issuerErrorKind, type GrantRef } from "../issuers/types";
+import { enqueueNotification } from "../notifications/enqueue";
+import { markIssuerHealth } from "../issuers/issuer-health";
+import { CLAIM_LEASE_MS, IRREVOCABLE_RETRY_MS, REVOKE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { mapWithConcurrency } from "../concurrency";
+
+type Claimed = {
+  id: string;
+  issuerId: string;
+  issuerRef: string | null;
+  issuerMeta: Record<string, unknown>;
+  expiresAt: Date;
+  revokeReason: string;
+  attempts: number;
+};
+
+/**
+ * Claims grants that must end now (window over, revoke requested, or a retry due), revokes each at
+ * its issuer, verifies the revoke against the issuer, and records the outcome. Safe to run in many
+ * processes at once: rows are claimed with FOR UPDATE SKIP LOCKED and leased while in flight.
+ */
+export async function revokeDueGrants({ db, now = new Date(), limit = 64, concurrency = 16 }: { db: Db; now?: Date; limit?: number; concurrency?: number }): Promise<number> {
+  const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
+  const claimed = await db.$queryRaw<Claimed[]>`
+    UPDATE "Grant" g SET
+      status = 'revoking',
+      "revokeRequestedAt" = coalesce(g."revokeRequestedAt", ${now}),
+      "revokeReason" = coalesce(g."revokeReason", 'expired'),
+      attempts = g.attempts + 1,
+      "nextAttemptAt" = ${lease},
+      "credentialSealed" = NULL,
+      "updatedAt" = now()
+    WHERE g.id IN (
+      SELECT id FROM "Grant"
+      WHERE (status = 'active' AND "expiresAt" <= ${now})
+         OR (status IN ('revoking', 'revoke_failed', 'irrevocable') AND "nextAttemptAt" <= ${now})
+      ORDER BY coalesce("nextAttemptAt", "expiresAt")
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING g.id, g."issuerId", g."issuerRef", g."issuerMeta", g."expiresAt", g."revokeReason"::text AS "revokeReason", g.attempts`;
+  if (claimed.length === 0) return 0;
+
+  const issuers = new Map((await db.issuer.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.issuerId))] } } })).map((i) => [i.id, i]));
+  await mapWithConcurrency(claimed, concurrency, (grant) => revokeOne(db, grant, issuers.get(grant.issuerId)!));
+  return claimed.length;
+}
+
+async function revokeOne(db: Db, grant: Claimed, issuer: Parameters<typeof driverFor>[0]): Promise<void> {
+  const ref: GrantRef = { grantId: grant.id, reference: grant.issuerRef ?? "", meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
+  let error: unknown;
+  try {
+    const driver = await driverFor(issuer);
+    await driver.revoke(ref);
+    if (!(await driver.verifyRevoked(ref))) throw new Error("The issuer still shows the privilege after the revoke");
+  } catch (e) {
+    error = e;
+  }
+  const at = new Date();
+  if (!error) {
+    await recordRevoked(db, grant, at);
+    return;
+  }
+  await recordFailure(db, grant, issuer.id, error, at);
+}
+
+async function recordRevoked(db: Db, grant: Claimed, at: Date) {
+  const failedIssue = grant.revokeReason === "issue_failed";
+  await db.$transaction(async (tx) => {
+    const n = await tx.grant.updateMany({
+      where: { id: grant.id, status: "revoking" },
+      data: { status: failedIssue ? "issue_failed" : "revoked", revokedAt: at, nextAttemptAt: null, lastError: null },
+    });
+    if (n.count === 0) return; // resolved by someone else meanwhile (force-resolve)
+    await appendAudit(tx, systemActor("worker"), {
+      action: failedIssue ? "grant.issue_cleaned_up" : "grant.revoked",
+      subjectType: "grant",
+      subjectId: grant.id,
+      data: { reason: grant.revokeReason, verified: true, attempts: grant.attempts, lagMs: at.getTime() - grant.expiresAt.getTime() },
+    });
+  });
+}
+
+async function recordFailure(db: Db, grant: Claimed, issuerId: string, error: unknown, at: Date) {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  const irrevocable = grant.attempts >= REVOKE_MAX_ATTEMPTS;
+  const next = new Date(at.getTime() + (irrevocable ? IRREVOCABLE_RETRY_MS : retryDelayMs(grant.attempts)));
+  if (issuerErrorKind(error) === "transient") await markIssuerHealth(db, issuerId, false, message);
+  await db.$transaction(async (tx) => {
+    const before = await tx.grant.findUnique({ where: { id: grant.id }, select: { status: true } });
+    const n = await tx.grant.updateMany({
+      where: { id: grant.id, status: "revoking" },
+      data: { status: irrevocable ? "irrevocable" : "revoke_failed", lastError: message, nextAttemptAt: next },
+    });
+    if (n.count === 0) return;
+    await appendAudit(tx, systemActor("worker"), {
+      action: irrevocable ? "grant.irrevocable" : "grant.revoke_failed",
+      subjectType: "grant",
+      subjectId: grant.id,
+      data: { attempt: grant.attempts, error: message, nextAttemptAt: next.toISOString() },
+    });
+    // Loud, but once per grant per state: the first failure and the step to irrevocable.
+    if (grant.attempts === 1 || (irrevocable && before?.status !== "irrevocable")) {
+      await enqueueNotification(tx, {
+        event: irrevocable ? "grant.irrevocable" : "grant.revoke_failed",
+        severity: irrevocable ? "critical" : "warning",
+        title: irrevocable ? `Revocation gave up after ${grant.attempts} attempts: grant ${grant.id.slice(0, 8)}` : `Revocation failed, retrying: grant ${grant.id.slice(0, 8)}`,
+        lines: [message],
+        link: `/grants/${grant.id}`,
+      });
+    }
+  });
+}
+
+/** The next instant a grant must be revoked or a revoke retried. */
+export async function nextRevokeDue(db: Db): Promise<Date | null> {
+  const [row] = await db.$queryRaw<{ at: Date | null }[]>`
+    SELECT least(
+      (SELECT min("expiresAt") FROM "Grant" WHERE status = 'active'),
+      (SELECT min("nextAttemptAt") FROM "Grant" WHERE status IN ('revoking', 'revoke_failed', 'irrevocable'))
+    ) AS at`;
+  return row?.at ?? null;
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { can, type Actor } from "../authz";
+import { appendAudit } from "../audit";
+import { forbidden, invalidState, notFound } from "../errors";
+import { parseInput } from "../validation";
+import { wakeWorkers } from "../worker/wake";
+
+const input = z.object({
+  grantId: z.string().uuid("Unknown grant"),
+  reason: z.enum(["early", "emergency"]).default("early"),
+  comment: z.string().trim().min(3, "Say why, in a few words").max(2000),
+});
+
+/**
+ * Ends a grant before its window is over. The grant moves to `revoking` now; the worker revokes it
+ * at the issuer, verifies, and retries until it is confirmed.
+ */
+export async function revokeGrant({ actor, ...raw }: { actor: Actor } & z.input<typeof input>): Promise<void> {
+  const { grantId, reason, comment } = parseInput(input, raw);
+  await getDb().$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
+    if (rows.length === 0) throw notFound("Grant");
+    const grant = await tx.grant.findUniqueOrThrow({ where: { id: grantId }, include: { request: { select: { requesterUserId: true, requesterIdentityId: true } } } });
+    const ownGrant =
+      (actor.type === "user" && grant.request?.requesterUserId === actor.id) || (actor.type === "identity" && (grant.request?.requesterIdentityId === actor.id || grant.identityId === actor.id));
+    if (!can(actor, "grant:revoke") && !ownGrant) throw forbidden("Only security, an admin or the requester can revoke this grant");
+    if (!["active", "issuing"].includes(grant.status)) throw invalidState(`This grant is already ${grant.status.replaceAll("_", " ")}`);
+    const now = new Date();
+    await tx.grant.update({
+      where: { id: grantId },
+      data: { status: "revoking", revokeReason: reason, revokeComment: comment, revokeRequestedAt: now, nextAttemptAt: now, attempts: 0, credentialSealed: null },
+    });
+    await appendAudit(tx, actor, { action: "grant.revoke_requested", subjectType: "grant", subjectId: grantId, data: { reason, comment, was: grant.status } });
+    await wakeWorkers(tx, "grant.revoking");
+  });
+}

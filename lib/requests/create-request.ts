@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+import { appendAudit } from "../audit";
+import { AppError, forbidden, notFound } from "../errors";
+import { parseInput } from "../validation";
+import { routeRequest, type Decision } from "../policy/route-request";
+import { operatesIdentity } from "../identities/ownership";
+import { enqueueNotification } from "../notifications/enqueue";
+import { wakeWorkers } from "../worker/wake";
+
+const ref = z.string().trim().max(120).optional().transform((v) => v || null);
+
+export const createRequestInput = z.object({
+  identityId: z.string().uuid("Choose an identity"),
+  entitlementId: z.string().uuid("Choose an entitlement"),
+  durationSec: z.number().int().min(60, "At least one minute").max(90 * 86400),
+  justification: z.string().trim().min(10, "Say why, in at least 10 characters").max(2000),
+  ticketRef: ref,
+  incidentRef: ref,
+  changeRef: ref,
+  jobRef: ref,
+  breakGlass: z.boolean().default(false),
+  publicKey: z.string().trim().max(16_000).optional().transform((v) => v || null),
+});
+
+export type CreatedRequest = { id: string; status: string; decision: Decision; grantId: string | null };
+
+/**
+ * A user asks for access on behalf of an identity they own or operate. The decision is made now:
+ * approved at once (a grant is queued for issue), sent to approvers, or refused.
+ */
+export async function createRequest({ actor, ...raw }: { actor: Actor } & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
+  assertCan(actor, "request:create");
+  const input = parseInput(createRequestInput, raw);
+  if (input.breakGlass) assertCan(actor, "request:break_glass");
+  const db = getDb();
+
+  return db.$transaction(async (tx) => {
+    const [identity, entitlement] = await Promise.all([
+      tx.identity.findUnique({ where: { id: input.identityId } }),
+      tx.entitlement.findUnique({ where: { id: input.entitlementId } }),
+    ]);
+    if (!identity) throw notFound("Identity");
+    if (!entitlement) throw notFound("Entitlement");
+    if (!(await operatesIdentity(tx, actor, identity))) {
+      throw forbidden("You can request access only for identities you own or whose owning team you are in");
+    }
+    if (input.durationSec > entitlement.maxDurationSec) {
+      throw new AppError("validation_failed", `${entitlement.name} allows at most ${Math.floor(entitlement.maxDurationSec / 60)} minutes`, {
+        fields: { durationSec: "Longer than the entitlement allows" },
+      });
+    }
+    const decision = routeRequest({
+      identity,
+      entitlement,
+      durationSec: input.durationSec,
+      breakGlass: input.breakGlass,
+      context: input,
+    });
+    const now = new Date();
+    const durationSec = Math.min(input.durationSec, decision.maxDurationSec);
+    const status = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
+    const request = await tx.accessRequest.create({
+      data: {
+        identityId: identity.id,
+        entitlementId: entitlement.id,
+        requesterUserId: actor.type === "user" ? actor.id : null,
+        requesterIdentityId: actor.type === "identity" ? actor.id : null,
+        durationSec,
+        justification: input.justification,
+        ticketRef: input.ticketRef,
+        incidentRef: input.incidentRef,
+        changeRef: input.changeRef,
+        jobRef: input.jobRef,
+        publicKey: input.publicKey,
+        breakGlass: input.breakGlass,
+        status,
+        decision: decision as object,
+        approvalsRequired: decision.approvalsRequired,
+        securityApprovalRequired: decision.securityApprovalRequired,
+        environment: entitlement.environment,
+        riskTier: entitlement.riskTier,
+        identityKind: identity.kind,
+        expiresAt: new Date(now.getTime() + entitlement.requestTtlSec * 1000),
+        decidedAt: status === "pending" ? null : now,
+      },
+    });
+    await appendAudit(tx, actor, {
+      action: "request.created",
+      subjectType: "access_request",
+      subjectId: request.id,
+      data: { identity: identity.name, entitlement: entitlement.name, durationSec, breakGlass: input.breakGlass, decision: { outcome: decision.outcome, reasons: decision.reasons, policyIds: decision.policyIds } },
+    });
+
+    let grantId: string | null = null;
+    if (status === "approved") {
+      const grant = await tx.grant.create({
+        data: {
+          requestId: request.id,
+          identityId: identity.id,
+          entitlementId: entitlement.id,
+          issuerId: entitlement.issuerId,
+          status: "issuing",
+          breakGlass: input.breakGlass,
+          expiresAt: new Date(now.getTime() + durationSec * 1000),
+        },
+      });
+      grantId = grant.id;
+      await appendAudit(tx, actor, {
+        action: input.breakGlass ? "request.break_glass" : "request.auto_approved",
+        subjectType: "access_request",
+        subjectId: request.id,
+        data: { grantId, reasons: decision.reasons },
+      });
+      if (input.breakGlass) {
+        await tx.breakGlassReview.create({ data: { requestId: request.id } });
+        await enqueueNotification(tx, {
+          event: "break_glass.used",
+          severity: "critical",
+          title: `Break-glass: ${actor.type === "user" ? actor.name : "an identity"} took ${entitlement.name} for ${identity.name}`,
+          lines: [`Justification: ${input.justification}`, input.incidentRef ? `Incident: ${input.incidentRef}` : "", `Window: ${Math.round(durationSec / 60)} min`].filter(Boolean),
+          link: `/requests/${request.id}`,
+        });
+      }
+      await wakeWorkers(tx, "grant.issuing");
+    } else if (status === "pending") {
+      await enqueueNotification(tx, {
+        event: "request.created",
+        title: `Access request: ${entitlement.name} for ${identity.name}`,
+        lines: [`By ${actor.type === "user" ? actor.name : "an identity"} for ${Math.round(durationSec / 60)} min`, `Why: ${input.justification}`, decision.reasons.join("; ")],
+        link: `/approvals?request=${request.id}`,
+      });
+      await wakeWorkers(tx, "request.pending");
+    }
+    return { id: request.id, status, decision, grantId };
+  });
+}

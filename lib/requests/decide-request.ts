@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { getDb, type Tx } from "../db";
+import { assertCan, type Actor } from "../authz";
+import { appendAudit } from "../audit";
+import { AppError, forbidden, invalidState, notFound } from "../errors";
+import { parseInput } from "../validation";
+import { enqueueNotification } from "../notifications/enqueue";
+import { wakeWorkers } from "../worker/wake";
+import { applyExtension } from "../grants/apply-extension";
+
+const input = z.object({
+  requestId: z.string().uuid("Unknown request"),
+  decision: z.enum(["approve", "deny"]),
+  comment: z.string().trim().max(2000).default(""),
+});
+
+export type DecisionResult = { requestId: string; status: "pending" | "approved" | "denied"; approvals: number; approvalsRequired: number; grantId: string | null };
+
+/**
+ * One approver's decision. The request row is locked for the decision, so concurrent approvals
+ * are counted one at a time and the quorum creates exactly one grant.
+ */
+export async function decideRequest({ actor, ...raw }: { actor: Actor } & z.input<typeof input>): Promise<DecisionResult> {
+  assertCan(actor, "request:approve");
+  if (actor.type !== "user") throw forbidden("Only people approve requests");
+  const { requestId, decision, comment } = parseInput(input, raw);
+  return getDb().$transaction((tx) => decideInTx(tx, actor, requestId, decision, comment));
+}
+
+async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: string, decision: "approve" | "deny", comment: string): Promise<DecisionResult> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "AccessRequest" WHERE id = ${requestId}::uuid FOR UPDATE`;
+  if (locked.length === 0) throw notFound("Request");
+  const request = await tx.accessRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    include: { approvals: true, identity: true, entitlement: true, grant: { select: { id: true } } },
+  });
+  if (request.status !== "pending") throw invalidState(`This request is already ${request.status}`);
+  if (request.expiresAt <= new Date()) throw invalidState("This request has expired");
+  // Separation of duties: nobody decides on a request they made.
+  if (request.requesterUserId === actor.id) throw forbidden("You cannot decide on your own request");
+  if (request.identity.ownerUserId === actor.id) throw forbidden("You own this identity; someone else must decide on its access");
+  if (request.approvals.some((a) => a.approverId === actor.id)) throw invalidState("You have already decided on this request");
+
+  const isSecurity = actor.roles.includes("security");
+  const approvalsSoFar = request.approvals.filter((a) => a.decision === "approve");
+  if (decision === "approve" && request.securityApprovalRequired && !isSecurity) {
+    const securityHas = approvalsSoFar.some((a) => a.asSecurity);
+    const slotsLeft = request.approvalsRequired - approvalsSoFar.length;
+    if (!securityHas && slotsLeft <= 1) throw new AppError("forbidden", "The last approval of this request must come from security");
+  }
+
+  await tx.approval.create({
+    data: { requestId, approverId: actor.id, decision, comment, asSecurity: decision === "approve" && isSecurity },
+  });
+  await appendAudit(tx, actor, {
+    action: decision === "approve" ? "request.approval_given" : "request.denied",
+    subjectType: "access_request",
+    subjectId: requestId,
+    data: { comment, asSecurity: isSecurity },
+  });
+
+  const now = new Date();
+  if (decision === "deny") {
+    await tx.accessRequest.update({ where: { id: requestId }, data: { status: "denied", decidedAt: now } });
+    await enqueueNotification(tx, {
+      event: "request.decided",
+      title: `Denied: ${request.entitlement.name} for ${request.identity.name}`,
+      lines: [`By ${actor.name}${comment ? `: ${comment}` : ""}`],
+      link: `/requests/${requestId}`,
+    });
+    return { requestId, status: "denied", approvals: approvalsSoFar.length, approvalsRequired: request.approvalsRequired, grantId: null };
+  }
+
+  const approvals = approvalsSoFar.length + 1;
+  const securityOk = !request.securityApprovalRequired || isSecurity || approvalsSoFar.some((a) => a.asSecurity);
+  if (approvals < request.approvalsRequired || !securityOk) {
+    return { requestId, status: "pending", approvals, approvalsRequired: request.approvalsRequired, grantId: null };
+  }
+
+  await tx.accessRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: now } });
+  let grantId: string | null = null;
+  if (request.extendsGrantId) {
+    grantId = await applyExtension(tx, actor, request.extendsGrantId, request.durationSec, requestId);
+  } else {
+    const grant = await tx.grant.create({
+      data: {
+        requestId,
+        identityId: request.identityId,
+        entitlementId: request.entitlementId,
+        issuerId: request.entitlement.issuerId,
+        status: "issuing",
+        breakGlass: request.breakGlass,
+        expiresAt: new Date(now.getTime() + request.durationSec * 1000),
+      },
+    });
+    grantId = grant.id;
+    await wakeWorkers(tx, "grant.issuing");
+  }
+  await appendAudit(tx, actor, { action: "request.approved", subjectType: "access_request", subjectId: requestId, data: { approvals, grantId, extension: !!request.extendsGrantId } });
+  await enqueueNotification(tx, {
+    event: "request.decided",
+    title: `Approved: ${request.entitlement.name} for ${request.identity.name}`,
+    lines: [`Final approval by ${actor.name}${comment ? `: ${comment}` : ""}`],
+    link: `/requests/${requestId}`,
+  });
+  return { requestId, status: "approved", approvals, approvalsRequired: request.approvalsRequired, grantId };
+}
+
+export type BulkResult = { requestId: string; ok: boolean; status?: string; error?: string };
+
+/** Bulk approve or deny: each request is decided on its own, so one refusal does not stop the rest. */
+export async function decideRequests({ actor, requestIds, decision, comment }: { actor: Actor; requestIds: string[]; decision: "approve" | "deny"; comment?: string }): Promise<BulkResult[]> {
+  assertCan(actor, "request:approve");
+  const ids = parseInput(z.array(z.string().uuid()).min(1, "Select at least one request").max(200, "At most 200 at once"), requestIds);
+  const results: BulkResult[] = [];
+  for (const requestId of ids) {
+    try {
+      const r = await decideRequest({ actor, requestId, decision, comment });
+      results.push({ requestId, ok: true, status: r.status });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      results.push({ requestId, ok: false, error: e.message });
+    }
+  }
+  return results;
+}
