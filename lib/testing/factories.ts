@@ -36,12 +36,12 @@ export async function createIdentity(opts: { environment?: Environment; kind?: I
 
 export async function createIssuerAndEntitlement(opts: { environment?: Environment; riskTier?: RiskTier; requestTtlSec?: number } = {}) {
   const db = getDb();
-  const issuer = await db.issuer.create({ data: { name: `issuer-${suffix()}`, type: "token", config: {} } });
+  const issuer = await db.issuer.create({ data: { name: `issuer-${suffix()}`, type: "token", config: { audience: "https://api.test.local" } } });
   const entitlement = await db.entitlement.create({
     data: {
       name: `ent-${suffix()}`,
       issuerId: issuer.id,
-      target: { audience: "test" },
+      target: { scope: "orders:read" },
       environment: opts.environment ?? "dev",
       riskTier: opts.riskTier ?? "low",
       maxDurationSec: 3600,

@@ -1,0 +1,130 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import type { Db, Tx } from "../db";
+import { appendAudit } from "../audit";
+import { systemActor } from "../authz";
+import { sealJson, unsealJson } from "../crypto/seal";
+import type { SigningKey } from "../generated/prisma/client";
+
+// ES256 keys for the built-in token issuer. One key is active (rotatedAt null) and signs new
+// tokens; after rotation the old key stays in the JWKS until every token it signed has expired
+// (retiresAt), so verifiers keep accepting them. The private JWK is sealed at rest.
+
+export const SIGNING_ALG = "ES256";
+/** Hard ceiling on any token's lifetime: a token issuer's ttlMaxSec can never exceed it. */
+export const MAX_TOKEN_TTL_SEC = 24 * 60 * 60;
+/** Clock skew and sign/rotate races: a retired key stays published this long past its last possible token. */
+export const RETIRE_MARGIN_SEC = 15 * 60;
+export const DEFAULT_ROTATION_PERIOD_SEC = 7 * 24 * 60 * 60;
+
+// Serialises key creation and rotation across processes; held until the transaction ends.
+const SIGNING_KEY_LOCK = 0x686f6b79; // "hoky"
+
+export type ActiveSigningKey = { kid: string; alg: typeof SIGNING_ALG; privateKey: CryptoKey; createdAt: Date };
+export type PublicJwk = JWK & { kid: string; alg: string; use: "sig" };
+
+// Imported private keys by kid: unsealing and importing costs more than signing.
+const privateKeys = new Map<string, Promise<CryptoKey>>();
+
+function loadPrivateKey(row: Pick<SigningKey, "kid" | "privateJwkSealed">): Promise<CryptoKey> {
+  let key = privateKeys.get(row.kid);
+  if (!key) {
+    key = importJWK(unsealJson<JWK>(row.privateJwkSealed), SIGNING_ALG) as Promise<CryptoKey>;
+    privateKeys.set(row.kid, key);
+    key.catch(() => privateKeys.delete(row.kid));
+  }
+  return key;
+}
+
+async function toActive(row: SigningKey): Promise<ActiveSigningKey> {
+  return { kid: row.kid, alg: SIGNING_ALG, privateKey: await loadPrivateKey(row), createdAt: row.createdAt };
+}
+
+function isFresh(row: SigningKey, rotationPeriodSec: number, now: Date): boolean {
+  return now.getTime() - row.createdAt.getTime() < rotationPeriodSec * 1000;
+}
+
+function findActive(db: Tx): Promise<SigningKey | null> {
+  return db.signingKey.findFirst({ where: { rotatedAt: null }, orderBy: { createdAt: "desc" } });
+}
+
+export function retiresAtFor(rotatedAt: Date): Date {
+  return new Date(rotatedAt.getTime() + (MAX_TOKEN_TTL_SEC + RETIRE_MARGIN_SEC) * 1000);
+}
+
+/**
+ * Under the lock: retires every active key and creates a new one. With `onlyIfStale`, a key that
+ * another process created (or that is still fresh) is returned instead, so concurrent callers
+ * make exactly one key.
+ */
+async function createKey(db: Db, opts: { onlyIfStale?: { rotationPeriodSec: number }; reason: string }): Promise<SigningKey> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK}::bigint)`;
+    const now = new Date();
+    const current = await findActive(tx);
+    if (opts.onlyIfStale && current && isFresh(current, opts.onlyIfStale.rotationPeriodSec, now)) return current;
+
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+
+    const retired = await tx.signingKey.findMany({ where: { rotatedAt: null }, select: { kid: true } });
+    if (retired.length > 0) {
+      await tx.signingKey.updateMany({
+        where: { rotatedAt: null },
+        data: { rotatedAt: now, retiresAt: retiresAtFor(now) },
+      });
+    }
+    const row = await tx.signingKey.create({
+      data: {
+        kid,
+        alg: SIGNING_ALG,
+        publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: "sig" },
+        privateJwkSealed: sealJson({ ...privateJwk, kid, alg: SIGNING_ALG }),
+        createdAt: now,
+      },
+    });
+    await appendAudit(tx, systemActor("worker"), {
+      action: retired.length > 0 ? "signing_key.rotated" : "signing_key.created",
+      subjectType: "signing_key",
+      subjectId: kid,
+      data: { alg: SIGNING_ALG, reason: opts.reason, retired: retired.map((r) => r.kid), retiresAt: retired.length > 0 ? retiresAtFor(now).toISOString() : null },
+    });
+    return row;
+  });
+}
+
+/**
+ * The key that signs new tokens. Creates the first key when there is none, and rotates when the
+ * active key is older than the rotation period. Safe to call from several processes at once.
+ *
+ * Opens its own transaction when it has to create a key: do not call it while holding the audit
+ * lock in another transaction.
+ */
+export async function getActiveSigningKey(db: Db, opts: { rotationPeriodSec?: number } = {}): Promise<ActiveSigningKey> {
+  const rotationPeriodSec = opts.rotationPeriodSec ?? DEFAULT_ROTATION_PERIOD_SEC;
+  const current = await findActive(db);
+  if (current && isFresh(current, rotationPeriodSec, new Date())) return toActive(current);
+  const row = await createKey(db, { onlyIfStale: { rotationPeriodSec }, reason: current ? "rotation_period" : "first_key" });
+  return toActive(row);
+}
+
+/** Rotates now (e.g. after a suspected compromise of the active key). Old tokens stay verifiable until they expire. */
+export async function rotateSigningKey(db: Db): Promise<ActiveSigningKey> {
+  return toActive(await createKey(db, { reason: "manual" }));
+}
+
+/** Every key a verifier may still meet: the active one and rotated ones not yet retired. Newest first. */
+export async function getPublicJwks(db: Tx): Promise<{ keys: PublicJwk[] }> {
+  const rows = await db.signingKey.findMany({
+    where: { OR: [{ retiresAt: null }, { retiresAt: { gt: new Date() } }] },
+    orderBy: { createdAt: "desc" },
+    select: { publicJwk: true },
+  });
+  return { keys: rows.map((r) => r.publicJwk as PublicJwk) };
+}
+
+/** For tests: forget the imported keys. */
+export function clearSigningKeyCache(): void {
+  privateKeys.clear();
+}
