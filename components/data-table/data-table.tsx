@@ -27,13 +27,18 @@ type Props<Row extends RowData> = {
   getRowId: (row: Row) => string;
   empty: string;
   caption?: string;
+  /** Row selection for bulk actions (ids of the current page). */
+  selection?: { selected: ReadonlySet<string>; onChange: (next: Set<string>) => void };
+  /** The keyboard cursor: this row is highlighted and scrolled into view. */
+  activeId?: string | null;
+  onRowClick?: (row: Row) => void;
 };
 
 /**
  * The one table of the dashboard. The server pages, sorts and filters; this component renders one
  * page and writes sorting and paging to the URL, so a view can be shared and reloaded.
  */
-export function DataTable<Row extends RowData>({ columns, data, total, page, size, sort, dir, getRowId, empty, caption }: Props<Row>) {
+export function DataTable<Row extends RowData>({ columns, data, total, page, size, sort, dir, getRowId, empty, caption, selection, activeId, onRowClick }: Props<Row>) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -80,6 +85,16 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
           <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
+                {selection ? (
+                  <th scope="col" className="w-8 px-3 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all on this page"
+                      checked={data.length > 0 && data.every((r) => selection.selected.has(getRowId(r)))}
+                      onChange={(e) => selection.onChange(e.target.checked ? new Set(data.map(getRowId)) : new Set())}
+                    />
+                  </th>
+                ) : null}
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.getCanSort();
@@ -113,13 +128,35 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
           <tbody className="divide-y divide-zinc-100">
             {table.getRowModel().rows.length === 0 ? (
               <tr>
-                <td colSpan={columns.length} className="px-3 py-10 text-center text-zinc-500">
+                <td colSpan={columns.length + (selection ? 1 : 0)} className="px-3 py-10 text-center text-zinc-500">
                   {empty}
                 </td>
               </tr>
             ) : (
               table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="hover:bg-zinc-50">
+                <tr
+                  key={row.id}
+                  data-row-id={row.id}
+                  aria-selected={activeId === row.id ? true : undefined}
+                  onClick={onRowClick ? () => onRowClick(row.original) : undefined}
+                  ref={activeId === row.id ? (el) => el?.scrollIntoView({ block: "nearest" }) : undefined}
+                  className={`${activeId === row.id ? "bg-sky-50 outline outline-2 -outline-offset-2 outline-sky-400" : "hover:bg-zinc-50"} ${onRowClick ? "cursor-pointer" : ""}`}
+                >
+                  {selection ? (
+                    <td className="px-3 py-2 align-top" onClick={(e) => e.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        aria-label="Select row"
+                        checked={selection.selected.has(row.id)}
+                        onChange={(e) => {
+                          const next = new Set(selection.selected);
+                          if (e.target.checked) next.add(row.id);
+                          else next.delete(row.id);
+                          selection.onChange(next);
+                        }}
+                      />
+                    </td>
+                  ) : null}
                   {row.getAllCells().map((cell) => (
                     <td key={cell.id} className="px-3 py-2 align-top">
                       <table.FlexRender cell={cell} />

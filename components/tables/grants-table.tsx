@@ -1,6 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { createColumnHelper } from "@tanstack/react-table";
+import { Countdown } from "@/components/ui/countdown";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
@@ -9,7 +11,15 @@ import type { Page } from "@/lib/listing";
 
 const col = createColumnHelper<typeof dataTableFeatures, GrantRow>();
 const columns = col.columns([
-  col.accessor("identity", { header: "Identity", enableSorting: false, cell: (c) => <span className="font-medium">{c.getValue()}</span> }),
+  col.accessor("identity", {
+    header: "Identity",
+    enableSorting: false,
+    cell: (c) => (
+      <Link href={`/grants/${c.row.original.id}`} className="font-medium hover:underline">
+        {c.getValue()}
+      </Link>
+    ),
+  }),
   col.accessor("entitlement", { header: "Entitlement", enableSorting: false }),
   col.accessor("issuer", { header: "Issuer", enableSorting: false }),
   col.accessor("status", {
@@ -23,7 +33,19 @@ const columns = col.columns([
     ),
   }),
   col.accessor("issuedAt", { header: "Issued", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
-  col.accessor("expiresAt", { header: "Ends", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
+  col.accessor("expiresAt", {
+    header: "Ends",
+    cell: (c) => (
+      <span className="whitespace-nowrap">
+        {formatTime(c.getValue())}
+        {c.row.original.status === "active" ? (
+          <span className="block text-xs">
+            in <Countdown until={c.getValue()} />
+          </span>
+        ) : null}
+      </span>
+    ),
+  }),
   col.accessor("revokedAt", {
     header: "Revoked",
     enableSorting: false,

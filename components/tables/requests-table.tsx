@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
@@ -16,7 +17,9 @@ const columns = col.columns([
     enableSorting: false,
     cell: (c) => (
       <div>
-        <div className="font-medium">{c.getValue()}</div>
+        <Link href={`/requests/${c.row.original.id}`} className="font-medium hover:underline">
+          {c.getValue()}
+        </Link>
         <div className="text-xs text-zinc-500">{c.row.original.identityKind.replaceAll("_", " ")}</div>
       </div>
     ),

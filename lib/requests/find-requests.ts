@@ -14,6 +14,8 @@ export type RequestFilters = {
   riskTier?: RiskTier;
   identityKind?: IdentityKind;
   entitlementId?: string;
+  /** Only requests waiting at least this long. */
+  createdBefore?: Date;
 };
 
 export type RequestRow = {
@@ -27,6 +29,9 @@ export type RequestRow = {
   riskTier: RiskTier;
   durationSec: number;
   requester: string;
+  requesterId: string | null;
+  ownerId: string | null;
+  extension: boolean;
   justification: string;
   breakGlass: boolean;
   approvals: number;
@@ -59,6 +64,7 @@ export async function findRequests({
     ...(filters.riskTier ? { riskTier: filters.riskTier } : {}),
     ...(filters.identityKind ? { identityKind: filters.identityKind } : {}),
     ...(filters.entitlementId ? { entitlementId: filters.entitlementId } : {}),
+    ...(filters.createdBefore ? { createdAt: { lte: filters.createdBefore } } : {}),
   };
   const [total, rows] = await Promise.all([
     db.accessRequest.count({ where }),
@@ -68,7 +74,7 @@ export async function findRequests({
       skip: (params.page - 1) * params.size,
       take: params.size,
       include: {
-        identity: { select: { name: true } },
+        identity: { select: { name: true, ownerUserId: true } },
         entitlement: { select: { name: true } },
         requesterUser: { select: { name: true } },
         _count: { select: { approvals: { where: { decision: "approve" } } } },
@@ -90,6 +96,9 @@ export async function findRequests({
       riskTier: r.riskTier,
       durationSec: r.durationSec,
       requester: r.requesterUser?.name ?? "workload",
+      requesterId: r.requesterUserId,
+      ownerId: r.identity.ownerUserId,
+      extension: r.extendsGrantId !== null,
       justification: r.justification,
       breakGlass: r.breakGlass,
       approvals: r._count.approvals,

@@ -24,6 +24,13 @@ export default async function RequestsPage({ searchParams }: PageProps<"/request
       <PageHeader
         title="Requests"
         description={scope === "mine" ? "Access you asked for on behalf of the identities you own or operate." : "Every access request, by people and by workloads."}
+        actions={
+          mayCreate ? (
+            <Link href="/requests/new" className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700">
+              Request access
+            </Link>
+          ) : null
+        }
       />
       {mayCreate && can(actor, "request:read_all") ? (
         <div className="mb-3 flex gap-3 text-sm">

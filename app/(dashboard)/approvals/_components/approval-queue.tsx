@@ -1,0 +1,325 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { formatTime } from "@/components/ui/format";
+import { humanDuration } from "@/lib/validation";
+import type { RequestRow } from "@/lib/requests/find-requests";
+import type { Page } from "@/lib/listing";
+import { decideRequestsAction, requestContextAction } from "../actions";
+
+type Context = Extract<Awaited<ReturnType<typeof requestContextAction>>, { ok: true }>["data"];
+
+const col = createColumnHelper<typeof dataTableFeatures, RequestRow>();
+const ageOf = (iso: string) => humanDuration((Date.now() - new Date(iso).getTime()) / 1000);
+
+const columns = col.columns([
+  col.accessor("createdAt", { header: "Waiting", cell: (c) => <span className="whitespace-nowrap tabular-nums" title={formatTime(c.getValue())} suppressHydrationWarning>{ageOf(c.getValue())}</span> }),
+  col.accessor("identity", {
+    header: "Identity",
+    enableSorting: false,
+    cell: (c) => (
+      <div>
+        <div className="font-medium">{c.getValue()}</div>
+        <div className="text-xs text-zinc-500">{c.row.original.identityKind.replaceAll("_", " ")}</div>
+      </div>
+    ),
+  }),
+  col.accessor("entitlement", {
+    header: "Entitlement",
+    enableSorting: false,
+    cell: (c) => (
+      <span>
+        {c.getValue()} {c.row.original.extension ? <Badge tone="violet">extension</Badge> : null}
+      </span>
+    ),
+  }),
+  col.accessor("environment", { header: "Env", cell: (c) => <StatusBadge value={c.getValue()} /> }),
+  col.accessor("riskTier", { header: "Risk", cell: (c) => <StatusBadge value={c.getValue()} /> }),
+  col.accessor("durationSec", { header: "For", cell: (c) => humanDuration(c.getValue()) }),
+  col.accessor("requester", { header: "By", enableSorting: false }),
+  col.accessor("justification", { header: "Why", enableSorting: false, cell: (c) => <span className="line-clamp-2 max-w-xs text-zinc-600">{c.getValue()}</span> }),
+  col.accessor("approvals", {
+    header: "Approvals",
+    enableSorting: false,
+    cell: (c) => (
+      <span className="tabular-nums">
+        {c.getValue()}/{c.row.original.approvalsRequired}
+      </span>
+    ),
+  }),
+]);
+
+type Props = Page<RequestRow> & { sort: string; dir: "asc" | "desc"; actorId: string };
+
+export function ApprovalQueue(props: Props) {
+  const router = useRouter();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [activeIndex, setActiveIndex] = useState(0);
+  const [drawer, setDrawer] = useState<Context | null>(null);
+  const [drawerError, setDrawerError] = useState<string | null>(null);
+  const [comment, setComment] = useState("");
+  const [help, setHelp] = useState(false);
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  const commentRef = useRef<HTMLInputElement>(null);
+  const rows = props.rows;
+  const active = rows[Math.min(activeIndex, rows.length - 1)];
+
+  useEffect(() => {
+    setSelected(new Set());
+    setActiveIndex((i) => Math.min(i, Math.max(0, rows.length - 1)));
+  }, [rows]);
+
+  const openDrawer = useCallback((row: RequestRow) => {
+    setDrawerError(null);
+    start(async () => {
+      const r = await requestContextAction(row.id);
+      if (r.ok) setDrawer(r.data);
+      else setDrawerError(r.error.message);
+    });
+  }, []);
+
+  const decide = useCallback(
+    (decision: "approve" | "deny", ids: string[]) => {
+      if (ids.length === 0) return;
+      if (decision === "deny" && !comment.trim()) {
+        setMessage({ tone: "error", text: "Say why in the comment before denying." });
+        commentRef.current?.focus();
+        return;
+      }
+      start(async () => {
+        const r = await decideRequestsAction({ requestIds: ids, decision, comment });
+        if (!r.ok) {
+          setMessage({ tone: "error", text: r.error.message });
+          return;
+        }
+        const failed = r.data.filter((x) => !x.ok);
+        const done = r.data.length - failed.length;
+        const verb = decision === "approve" ? "Approved" : "Denied";
+        setMessage(
+          failed.length
+            ? { tone: "error", text: `${verb} ${done}; ${failed.length} refused: ${[...new Set(failed.map((f) => f.error))].join("; ")}` }
+            : { tone: "ok", text: `${verb} ${done} request${done === 1 ? "" : "s"}${decision === "approve" && r.data.some((x) => x.status === "pending") ? " (some still need another approval)" : ""}.` },
+        );
+        setComment("");
+        setDrawer(null);
+        router.refresh();
+      });
+    },
+    [comment, router],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || e.metaKey || e.ctrlKey || e.altKey) {
+        if (e.key === "Escape") t.blur();
+        return;
+      }
+      const targets = selected.size ? [...selected] : active ? [active.id] : [];
+      switch (e.key) {
+        case "j":
+        case "ArrowDown":
+          setActiveIndex((i) => Math.min(i + 1, rows.length - 1));
+          break;
+        case "k":
+        case "ArrowUp":
+          setActiveIndex((i) => Math.max(i - 1, 0));
+          break;
+        case "x":
+          if (active)
+            setSelected((s) => {
+              const n = new Set(s);
+              if (n.has(active.id)) n.delete(active.id);
+              else n.add(active.id);
+              return n;
+            });
+          break;
+        case "a":
+          decide("approve", targets);
+          break;
+        case "d":
+          decide("deny", targets);
+          break;
+        case "c":
+          e.preventDefault();
+          commentRef.current?.focus();
+          break;
+        case "Enter":
+        case "o":
+          if (active) openDrawer(active);
+          break;
+        case "Escape":
+          setDrawer(null);
+          setHelp(false);
+          break;
+        case "?":
+          setHelp((h) => !h);
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [rows, active, selected, decide, openDrawer]);
+
+  const targets = selected.size ? [...selected] : [];
+  return (
+    <div className="relative">
+      <div className="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 bg-white p-2 text-sm shadow-sm" data-testid="bulk-bar">
+        <span className="px-1 text-zinc-600">{selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
+        <input
+          ref={commentRef}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          placeholder="Comment (required to deny)"
+          aria-label="Comment"
+          className="min-w-64 flex-1 rounded-md border border-zinc-300 px-2 py-1"
+        />
+        <button
+          disabled={pending || (!targets.length && !active)}
+          onClick={() => decide("approve", targets.length ? targets : active ? [active.id] : [])}
+          className="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
+        >
+          Approve{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
+        </button>
+        <button
+          disabled={pending || (!targets.length && !active)}
+          onClick={() => decide("deny", targets.length ? targets : active ? [active.id] : [])}
+          className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800 disabled:opacity-50"
+        >
+          Deny{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
+        </button>
+        <button onClick={() => setHelp((h) => !h)} className="rounded-md border border-zinc-300 px-2 py-1 text-zinc-600" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+      </div>
+      {message ? (
+        <p role="status" data-testid="queue-message" className={`mb-3 rounded-md px-3 py-2 text-sm ${message.tone === "ok" ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-700"}`}>
+          {message.text}
+        </p>
+      ) : null}
+      <DataTable
+        {...props}
+        data={rows}
+        columns={columns}
+        getRowId={(r) => r.id}
+        empty="Nothing waits for a decision. The queue is clear."
+        caption="Pending requests"
+        selection={{ selected, onChange: setSelected }}
+        activeId={active?.id ?? null}
+        onRowClick={(row) => {
+          setActiveIndex(rows.findIndex((r) => r.id === row.id));
+          openDrawer(row);
+        }}
+      />
+      {help ? (
+        <div role="dialog" aria-label="Keyboard shortcuts" className="fixed inset-0 z-30 flex items-center justify-center bg-black/30" onClick={() => setHelp(false)}>
+          <div className="w-80 rounded-lg bg-white p-5 text-sm shadow-xl">
+            <h2 className="mb-3 font-semibold">Keyboard</h2>
+            <dl className="grid grid-cols-[5rem_1fr] gap-y-1">
+              {[
+                ["j / ↓", "next request"],
+                ["k / ↑", "previous request"],
+                ["x", "select / unselect"],
+                ["a", "approve selected or highlighted"],
+                ["d", "deny (needs a comment)"],
+                ["c", "write a comment"],
+                ["Enter", "open details"],
+                ["Esc", "close"],
+                ["?", "this help"],
+              ].map(([k, v]) => (
+                <div key={k} className="contents">
+                  <dt>
+                    <kbd className="rounded border border-zinc-300 px-1 font-mono text-xs">{k}</kbd>
+                  </dt>
+                  <dd className="text-zinc-600">{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        </div>
+      ) : null}
+      {drawer || drawerError ? (
+        <aside role="dialog" aria-label="Request details" data-testid="drawer" className="fixed inset-y-0 right-0 z-20 w-[28rem] overflow-y-auto border-l border-zinc-200 bg-white p-5 text-sm shadow-xl">
+          <button className="float-right text-zinc-500 hover:text-zinc-900" onClick={() => (setDrawer(null), setDrawerError(null))} aria-label="Close">
+            ✕
+          </button>
+          {drawerError ? <p className="text-red-700">{drawerError}</p> : null}
+          {drawer ? (
+            <div className="space-y-4">
+              <div>
+                <h2 className="text-base font-semibold">{drawer.entitlement}</h2>
+                <p className="text-zinc-600">
+                  for <span className="font-medium">{drawer.identity.name}</span> ({drawer.identity.kind.replaceAll("_", " ")}, {drawer.identity.environment}, {drawer.identity.system})
+                </p>
+              </div>
+              <dl className="grid grid-cols-[7rem_1fr] gap-y-1">
+                <dt className="text-zinc-500">Owner</dt>
+                <dd data-testid="drawer-owner">{drawer.owner ?? <span className="text-red-700">unowned</span>}</dd>
+                <dt className="text-zinc-500">Requested by</dt>
+                <dd>{drawer.requester}</dd>
+                <dt className="text-zinc-500">Issuer</dt>
+                <dd>{drawer.issuer}</dd>
+                <dt className="text-zinc-500">Why</dt>
+                <dd>{drawer.justification}</dd>
+                <dt className="text-zinc-500">References</dt>
+                <dd>{[drawer.refs.ticket, drawer.refs.incident, drawer.refs.change].filter(Boolean).join(" · ") || "—"}</dd>
+                <dt className="text-zinc-500">Policy</dt>
+                <dd>{drawer.decision?.reasons?.join("; ") ?? "—"}</dd>
+                <dt className="text-zinc-500">Approvals</dt>
+                <dd>
+                  {drawer.approvals.length}/{drawer.approvalsRequired}
+                  {drawer.securityApprovalRequired ? " (one from security)" : ""}
+                  {drawer.approvals.map((a) => (
+                    <div key={a.name} className="text-xs text-zinc-600">
+                      {a.decision === "approve" ? "✓" : "✗"} {a.name}
+                      {a.asSecurity ? " (security)" : ""} {a.comment}
+                    </div>
+                  ))}
+                </dd>
+              </dl>
+              <div>
+                <h3 className="mb-1 font-medium">Recent grants</h3>
+                {drawer.recentGrants.length === 0 ? (
+                  <p className="text-zinc-500">None.</p>
+                ) : (
+                  <ul className="space-y-1">
+                    {drawer.recentGrants.map((g) => (
+                      <li key={g.id} className="flex justify-between gap-2">
+                        <span>{g.entitlement}</span>
+                        <span className="text-xs text-zinc-500">
+                          <StatusBadge value={g.status} /> {formatTime(g.issuedAt)}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+              <div>
+                <h3 className="mb-1 font-medium">Open exceptions</h3>
+                {drawer.openExceptions.length === 0 ? (
+                  <p className="text-zinc-500">None: no standing access.</p>
+                ) : (
+                  <ul>
+                    {drawer.openExceptions.map((x) => (
+                      <li key={x.id}>
+                        {x.entitlement} <StatusBadge value={x.riskRating} /> until {formatTime(x.expiresAt)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            </div>
+          ) : null}
+        </aside>
+      ) : null}
+    </div>
+  );
+}

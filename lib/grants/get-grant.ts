@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { can, type Actor } from "../authz";
+import { notFound } from "../errors";
+import { parseInput } from "../validation";
+
+/** One grant with its history (every audit event about it, and about its request). */
+export async function getGrant({ actor, grantId }: { actor: Actor; grantId: string }) {
+  const id = parseInput(z.string().uuid("Unknown grant"), grantId);
+  const db = getDb();
+  const g = await db.grant.findUnique({
+    where: { id },
+    include: {
+      identity: true,
+      entitlement: true,
+      issuer: { select: { name: true, type: true, lastHealthOk: true, lastHealthError: true } },
+      request: { include: { requesterUser: { select: { id: true, name: true } }, approvals: { include: { approver: { select: { name: true } } } } } },
+    },
+  });
+  const mine = !!g && ((actor.type === "user" && g.request?.requesterUserId === actor.id) || (actor.type === "identity" && g.request?.requesterIdentityId === actor.id));
+  if (!g || (!mine && !can(actor, "grant:read_all"))) throw notFound("Grant");
+  const subjects = [{ subjectType: "grant", subjectId: g.id }, ...(g.requestId ? [{ subjectType: "access_request", subjectId: g.requestId }] : [])];
+  const history = await db.auditEvent.findMany({ where: { OR: subjects }, orderBy: { seq: "asc" }, take: 500 });
+  const extensions = await db.accessRequest.findMany({ where: { extendsGrantId: g.id }, orderBy: { createdAt: "desc" } });
+  return {
+    ...g,
+    mine,
+    credentialWaiting: g.credentialSealed !== null,
+    credentialSealed: undefined,
+    extensionRequests: extensions.map((e) => ({ id: e.id, status: e.status, durationSec: e.durationSec, createdAt: e.createdAt.toISOString() })),
+    history: history.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data })),
+  };
+}

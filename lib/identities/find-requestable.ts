@@ -1,0 +1,21 @@
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+
+/** What the actor may request for: active identities they own or operate, and every entitlement. */
+export async function findRequestOptions({ actor }: { actor: Actor }) {
+  assertCan(actor, "request:create");
+  if (actor.type !== "user") return { identities: [], entitlements: [] };
+  const db = getDb();
+  const [identities, entitlements] = await Promise.all([
+    db.identity.findMany({
+      where: { status: "active", OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] },
+      orderBy: [{ environment: "asc" }, { name: "asc" }],
+      select: { id: true, name: true, kind: true, environment: true },
+    }),
+    db.entitlement.findMany({
+      orderBy: [{ environment: "asc" }, { name: "asc" }],
+      select: { id: true, name: true, description: true, environment: true, riskTier: true, maxDurationSec: true, defaultDurationSec: true, approvalsRequired: true, securityApprovalRequired: true, breakGlassAllowed: true },
+    }),
+  ]);
+  return { identities, entitlements };
+}

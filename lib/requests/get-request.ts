@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { can, type Actor } from "../authz";
+import { notFound } from "../errors";
+import { parseInput } from "../validation";
+
+export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;
+
+/** One request with its approvals and grant; visible to its requester and to those who read all requests. */
+export async function getRequest({ actor, requestId }: { actor: Actor; requestId: string }) {
+  const id = parseInput(z.string().uuid("Unknown request"), requestId);
+  const r = await getDb().accessRequest.findUnique({
+    where: { id },
+    include: {
+      identity: { include: { ownerUser: { select: { id: true, name: true, email: true } }, ownerTeam: { select: { name: true } } } },
+      entitlement: { include: { issuer: { select: { name: true, type: true } } } },
+      requesterUser: { select: { id: true, name: true, email: true } },
+      approvals: { include: { approver: { select: { name: true, email: true } } }, orderBy: { createdAt: "asc" } },
+      grant: true,
+      review: true,
+    },
+  });
+  const mine = !!r && ((actor.type === "user" && r.requesterUserId === actor.id) || (actor.type === "identity" && r.requesterIdentityId === actor.id));
+  if (!r || (!mine && !can(actor, "request:read_all"))) throw notFound("Request");
+  return { ...r, mine };
+}
+
+/** What an approver wants beside a request: who owns the identity, its recent grants, its standing exceptions. */
+export async function getRequestContext({ actor, requestId }: { actor: Actor; requestId: string }) {
+  const r = await getRequest({ actor, requestId });
+  const db = getDb();
+  const [recentGrants, openExceptions] = await Promise.all([
+    db.grant.findMany({
+      where: { identityId: r.identityId },
+      orderBy: { createdAt: "desc" },
+      take: 5,
+      include: { entitlement: { select: { name: true } } },
+    }),
+    db.exception.findMany({ where: { identityId: r.identityId, status: "accepted" }, include: { entitlement: { select: { name: true } } } }),
+  ]);
+  return {
+    request: r,
+    recentGrants: recentGrants.map((g) => ({ id: g.id, entitlement: g.entitlement.name, status: g.status, issuedAt: g.issuedAt?.toISOString() ?? null, expiresAt: g.expiresAt.toISOString(), revokeReason: g.revokeReason })),
+    openExceptions: openExceptions.map((e) => ({ id: e.id, entitlement: e.entitlement.name, expiresAt: e.expiresAt?.toISOString() ?? null, riskRating: e.riskRating })),
+  };
+}
