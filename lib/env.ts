@@ -24,6 +24,10 @@ const schema = z.object({
   HOURGLASS_NOTIFY_SECRET: z.string().min(16).optional(),
   /** Public base URL, for links in notifications. */
   HOURGLASS_PUBLIC_URL: z.string().url().optional(),
+  /** Password of every demo user the seed creates. */
+  HOURGLASS_DEMO_PASSWORD: z.string().min(8).default("hourglass-demo"),
+  /** Admin connection string of the database the demo PostgreSQL issuer grants roles in (default: hourglass_target on the app's server). */
+  HOURGLASS_TARGET_URL: z.string().url().optional(),
   HOURGLASS_DATA_DIR: z.string().default(".data"),
   HOURGLASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Seed demo data into an empty external database too (the embedded one is always seeded). */

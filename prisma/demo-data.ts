@@ -158,6 +158,9 @@ const apiKeys: { vendor: string; system: string; envs: Environment[]; purpose: s
   { vendor: "github", system: "platform", envs: ["prod"], purpose: "repository automation" },
   { vendor: "netsuite", system: "billing", envs: ["prod", "staging"], purpose: "general ledger export" },
   { vendor: "avalara", system: "billing", envs: ["prod"], purpose: "sales tax" },
+  { vendor: "okta", system: "identity", envs: ["prod", "staging"], purpose: "SCIM provisioning" },
+  { vendor: "cloudflare", system: "platform", envs: ["prod"], purpose: "DNS and WAF automation" },
+  { vendor: "mapbox", system: "shipping", envs: ["prod", "dev"], purpose: "geocoding delivery addresses" },
 ];
 
 export type AgentSpec = { name: string; system: string; envs: Environment[]; purpose: string; actsFor: string[] };
@@ -271,7 +274,7 @@ export function buildIdentities(): IdentitySpec[] {
     for (const component of sys.components) {
       for (const env of envs) {
         // Every production service account exists; lower environments have gaps, as real estates do.
-        if (env === "prod" || rng.chance(0.8)) {
+        if (env === "prod" || rng.chance(0.85)) {
           add({
             name: `svc-${sys.key}-${component}-${env}`,
             kind: "service_account",
@@ -283,7 +286,7 @@ export function buildIdentities(): IdentitySpec[] {
             spiffeId: null,
           });
         }
-        if (rng.chance(env === "prod" ? 0.75 : 0.6)) {
+        if (rng.chance(env === "prod" ? 0.8 : 0.65)) {
           const ns = `${sys.key}-${env}`;
           const sa = `${sys.key}-${component}`;
           const spiffe = rng.chance(0.35) ? `${SPIFFE_TRUST_DOMAIN}/ns/${ns}/sa/${sa}` : null;
@@ -373,7 +376,7 @@ export function buildIdentities(): IdentitySpec[] {
     ["agent-email-drafter-staging", "Quarantined: prompt-injection finding under review (SEC-329)"],
     ["k8s-shipping-labels-dev", "Quarantined: image pulled from an untrusted registry (SEC-330)"],
   ]);
-  const decommission = new Set(["key-adyen-payments-staging", "bot-dependabot", "key-fedex-shipping-prod", "agent-release-notes-dev", "gha-test-support", "svc-billing-dunning-dev", "svc-orders-search-indexer-staging", "key-snowflake-analytics-dev"]);
+  const decommission = new Set(["key-adyen-payments-staging", "bot-dependabot-dev", "key-fedex-shipping-prod", "agent-release-notes-dev", "gha-test-support", "svc-billing-dunning-dev", "svc-orders-search-indexer-staging", "key-snowflake-analytics-dev"]);
   for (const id of out) {
     const q = quarantine.get(id.name);
     if (q) {

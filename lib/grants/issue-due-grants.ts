@@ -60,6 +60,8 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
           issuerRef: result.reference,
           issuerMeta: (result.meta ?? {}) as object,
           credentialSealed: result.credential ? sealJson(result.credential) : null,
+          // Attempts count the revoke from here on.
+          attempts: 0,
           nextAttemptAt: null,
           lastError: null,
         },

@@ -72,7 +72,8 @@ async function recordRevoked(db: Db, grant: Claimed, at: Date) {
   await db.$transaction(async (tx) => {
     const n = await tx.grant.updateMany({
       where: { id: grant.id, status: "revoking" },
-      data: { status: failedIssue ? "issue_failed" : "revoked", revokedAt: at, nextAttemptAt: null, lastError: null },
+      // A failed issue keeps its error: it says why the grant never became active.
+      data: { status: failedIssue ? "issue_failed" : "revoked", revokedAt: at, nextAttemptAt: null, ...(failedIssue ? {} : { lastError: null }) },
     });
     if (n.count === 0) return; // resolved by someone else meanwhile (force-resolve)
     await appendAudit(tx, systemActor("worker"), {

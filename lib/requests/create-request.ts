@@ -37,10 +37,9 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
   const db = getDb();
 
   return db.$transaction(async (tx) => {
-    const [identity, entitlement] = await Promise.all([
-      tx.identity.findUnique({ where: { id: input.identityId } }),
-      tx.entitlement.findUnique({ where: { id: input.entitlementId } }),
-    ]);
+    // One connection per transaction: queries in it run one after another.
+    const identity = await tx.identity.findUnique({ where: { id: input.identityId } });
+    const entitlement = await tx.entitlement.findUnique({ where: { id: input.entitlementId } });
     if (!identity) throw notFound("Identity");
     if (!entitlement) throw notFound("Entitlement");
     if (!(await operatesIdentity(tx, actor, identity))) {
