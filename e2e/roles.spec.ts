@@ -26,7 +26,8 @@ for (const [role, { email, areas, refused }] of Object.entries(expected)) {
     for (const area of areas) {
       await page.goto(area === "overview" ? "/" : `/${area}`);
       await expect(page.getByTestId("forbidden")).toHaveCount(0);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      // The page's own title, not an error page's heading.
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(area === "overview" ? /^Hello, / : area[0].toUpperCase() + area.slice(1));
     }
     for (const path of refused) {
       await page.goto(path);

@@ -48,3 +48,8 @@ export function parseTextParam(params: SearchParams, key: string, max = 200): st
 }
 
 export type Page<T> = { rows: T[]; total: number; page: number; size: number };
+
+/** Prisma's orderBy for one column; nullable columns put empty values last whatever the direction. */
+export function sortBy(field: string, dir: "asc" | "desc", nullable: readonly string[] = []) {
+  return { [field]: nullable.includes(field) ? { sort: dir, nulls: "last" as const } : dir };
+}

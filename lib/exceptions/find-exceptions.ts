@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import type { ListParams, Page } from "../listing";
+import { sortBy, type ListParams, type Page } from "../listing";
 import type { ExceptionStatus, Prisma, RiskTier } from "../generated/prisma/client";
 
 export const exceptionSortable = ["expiresAt", "createdAt", "riskRating", "status"] as const;
@@ -36,7 +36,7 @@ export async function findExceptions({
     db.exception.count({ where }),
     db.exception.findMany({
       where,
-      orderBy: [{ [params.sort]: { sort: params.dir, nulls: "last" } }, { id: "asc" }] as Prisma.ExceptionOrderByWithRelationInput[],
+      orderBy: [sortBy(params.sort, params.dir, ["expiresAt"]), { id: "asc" }] as Prisma.ExceptionOrderByWithRelationInput[],
       skip: (params.page - 1) * params.size,
       take: params.size,
       include: {

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { forbidden } from "../errors";
-import type { ListParams, Page } from "../listing";
+import { sortBy, type ListParams, type Page } from "../listing";
 import type { GrantStatus, Prisma, RevokeReason } from "../generated/prisma/client";
 
 export const grantSortable = ["expiresAt", "issuedAt", "status", "createdAt", "attempts"] as const;
@@ -46,7 +46,7 @@ export async function findGrants({
     db.grant.count({ where }),
     db.grant.findMany({
       where,
-      orderBy: [{ [params.sort]: { sort: params.dir, nulls: "last" } }, { id: "asc" }] as Prisma.GrantOrderByWithRelationInput[],
+      orderBy: [sortBy(params.sort, params.dir, ["issuedAt"]), { id: "asc" }] as Prisma.GrantOrderByWithRelationInput[],
       skip: (params.page - 1) * params.size,
       take: params.size,
       include: {

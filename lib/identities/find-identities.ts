@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import type { ListParams, Page } from "../listing";
+import { sortBy, type ListParams, type Page } from "../listing";
 import type { Environment, IdentityKind, IdentityStatus, Prisma } from "../generated/prisma/client";
 
 export const identitySortable = ["name", "kind", "environment", "status", "lastAttestedAt", "createdAt"] as const;
@@ -50,7 +50,7 @@ export async function findIdentities({
     db.identity.count({ where }),
     db.identity.findMany({
       where,
-      orderBy: [{ [params.sort]: { sort: params.dir, nulls: "last" } }, { id: "asc" }] as Prisma.IdentityOrderByWithRelationInput[],
+      orderBy: [sortBy(params.sort, params.dir, ["lastAttestedAt"]), { id: "asc" }] as Prisma.IdentityOrderByWithRelationInput[],
       skip: (params.page - 1) * params.size,
       take: params.size,
       include: {

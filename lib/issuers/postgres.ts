@@ -175,6 +175,7 @@ function isDuplicateRole(e: unknown): boolean {
 }
 
 type MultiResult = pg.QueryResult | pg.QueryResult[];
+const lastResult = (r: MultiResult) => (Array.isArray(r) ? r[r.length - 1] : r);
 
 /** Two ALTERs of one role at once (concurrent retries of one grant) fail with "tuple concurrently updated". */
 async function alterWithRetry(c: pg.PoolClient, sql: string): Promise<MultiResult> {
@@ -187,7 +188,6 @@ async function alterWithRetry(c: pg.PoolClient, sql: string): Promise<MultiResul
     }
   }
 }
-const lastResult = (r: MultiResult) => (Array.isArray(r) ? r[r.length - 1] : r);
 
 // ---------------------------------------------------------------------------------------------
 // Driver
@@ -245,15 +245,17 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
   }
 
   /**
-   * Ends every backend whose session user is one of `oids`, then waits until pg_stat_activity
-   * shows none. One round trip when there is nothing to end; `initial` are pids already signalled.
+   * Waits until pg_stat_activity shows no backend whose session user is one of `oids`, signalling
+   * any newcomer. `initial` are the pids already signalled: none means nothing to wait for, and no
+   * round trip at all.
    */
   async function waitForSessionsGone(c: pg.PoolClient, oids: number[], initial: number[], role: string): Promise<void> {
     if (initial.length === 0 || oids.length === 0) return;
     const signalled = new Set(initial);
     const deadline = Date.now() + TERMINATE_WAIT_MS;
-    for (;;) {
-      await sleep(TERMINATE_POLL_MS);
+    for (let round = 0; ; round++) {
+      // A terminated backend usually exits within a few ms: look early, then every TERMINATE_POLL_MS.
+      await sleep(round < 2 ? 1 : TERMINATE_POLL_MS);
       const left = await c.query<{ pid: number }>(
         "SELECT pid FROM pg_stat_activity WHERE usesysid = ANY($1::oid[]) AND pid <> pg_backend_pid()",
         [oids],
@@ -352,7 +354,7 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
 
         if (!current) {
           // Already dropped — but a session survives DROP ROLE: end any left under the old OID.
-          return;
+          if (oids.length === 0) return;
           const killed = await c.query<{ pid: number }>(terminateSql(oids));
           await waitForSessionsGone(c, oids, killed.rows.map((r) => r.pid), role);
           return;
