@@ -44,6 +44,8 @@ test("a server action refuses a user without the permission, and nothing changes
   await adminPage.goto("/admin");
   const row = adminPage.locator(`tr[data-user="${demo.requester}"]`);
   await expect(row).toBeVisible();
+  // Let the admin page's prefetches finish, so none of them refreshes the admin session later.
+  await adminPage.waitForLoadState("networkidle");
 
   // The same browser now carries the approver's session; the admin form is still on screen.
   const other = await context.newPage();

@@ -55,5 +55,3 @@ export function FilterBar({ filters, search }: { filters: FilterDef[]; search?: 
     </div>
   );
 }
-
-export const options = (values: readonly string[]) => values.map((v) => ({ value: v, label: v.replaceAll("_", " ") }));

@@ -4,7 +4,8 @@ import { findEntitlements } from "@/lib/entitlements/find-entitlements";
 import { parseEnumParam, parseListParams } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { FilterBar } from "@/components/data-table/filter-bar";
+import { options } from "@/components/data-table/filter-options";
 import { ApprovalQueue } from "./_components/approval-queue";
 
 export const metadata: Metadata = { title: "Approvals" };

@@ -3,7 +3,8 @@ import { exceptionSortable, findExceptions } from "@/lib/exceptions/find-excepti
 import { parseEnumParam, parseListParams } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { FilterBar } from "@/components/data-table/filter-bar";
+import { options } from "@/components/data-table/filter-options";
 import { ExceptionsTable } from "@/components/tables/exceptions-table";
 
 export const metadata: Metadata = { title: "Exceptions" };

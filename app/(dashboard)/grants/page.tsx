@@ -3,7 +3,8 @@ import { findGrants, grantSortable } from "@/lib/grants/find-grants";
 import { parseEnumParam, parseListParams } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { FilterBar } from "@/components/data-table/filter-bar";
+import { options } from "@/components/data-table/filter-options";
 import { GrantsTable } from "@/components/tables/grants-table";
 
 export const metadata: Metadata = { title: "Grants" };

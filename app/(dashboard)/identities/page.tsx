@@ -3,7 +3,8 @@ import { findIdentities, identitySortable } from "@/lib/identities/find-identiti
 import { parseEnumParam, parseListParams, parseTextParam } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { FilterBar } from "@/components/data-table/filter-bar";
+import { options } from "@/components/data-table/filter-options";
 import { IdentitiesTable } from "./_components/identities-table";
 
 export const metadata: Metadata = { title: "Identities" };

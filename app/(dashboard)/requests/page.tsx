@@ -5,7 +5,8 @@ import { findRequests, requestSortable } from "@/lib/requests/find-requests";
 import { parseEnumParam, parseListParams } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { FilterBar, options } from "@/components/data-table/filter-bar";
+import { FilterBar } from "@/components/data-table/filter-bar";
+import { options } from "@/components/data-table/filter-options";
 import { RequestsTable } from "@/components/tables/requests-table";
 
 export const metadata: Metadata = { title: "Requests" };
