@@ -28,6 +28,8 @@ export type StartOptions = {
   /** Delete the data folder when stopped (tests). */
   ephemeral?: boolean;
   logFile?: string;
+  /** More `-c name=value` settings for the server. */
+  extraFlags?: string[];
 };
 
 /** As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder. */
@@ -85,7 +87,7 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
     persistent: !opts.ephemeral,
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", ...(opts.extraFlags ?? [])],
     onLog: (m: unknown) => log?.write(String(m)),
     onError: (m: unknown) => log?.write(`[error] ${String(m)}\n`),
   });

@@ -70,7 +70,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   logger: {
     error(error) {
-      // An SSO account without a mapped role is a refusal, not a fault.
+      // A wrong password, or an SSO account without a mapped role, is a refusal, not a fault.
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
       if (isAppError((error as { cause?: { err?: unknown } }).cause?.err)) return;
       console.error("[auth]", error);
     },

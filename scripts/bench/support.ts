@@ -1,0 +1,59 @@
+// Shared pieces of the benchmarks: throwaway PostgreSQL servers, migrations, percentiles, tables.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/platform/embedded-postgres";
+import { freePort } from "../../lib/testing/free-port";
+
+export const root = path.resolve(import.meta.dirname, "..", "..");
+
+export async function startServer(label: string, databases: string[], flags: string[] = []): Promise<EmbeddedServer & { dataDir: string; restart: () => Promise<void>; halt: () => Promise<void> }> {
+  const base = mkdtempSync(path.join(tmpdir(), `hourglass-bench-${label}-`));
+  chmodSync(base, 0o755);
+  const dataDir = path.join(base, "pg");
+  const port = await freePort();
+  const opts = { dataDir, port, password: "bench", databases, logFile: `${dataDir}.log`, extraFlags: flags };
+  let server = await startEmbeddedPostgres(opts);
+  return {
+    ...server,
+    dataDir,
+    url: (db: string) => server.url(db),
+    halt: () => server.stop(),
+    restart: async () => {
+      server = await startEmbeddedPostgres(opts);
+    },
+    stop: async () => {
+      await server.stop().catch(() => undefined);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export function migrate(url: string): void {
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function stats(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+}
+
+export async function timeIt<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+export function table(rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? (Number.isInteger(c) ? String(c) : c.toFixed(1)) : c)));
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r, j) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ") + (j === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : "")).join("\n");
+}
