@@ -1,5 +1,6 @@
 import type { Db } from "../db";
 import { driverFor } from "./registry";
+import { wakeWorkers } from "../worker/wake";
 
 /** Records an issuer's health; a change back to healthy makes its failed revokes due at once. */
 export async function markIssuerHealth(db: Db, issuerId: string, ok: boolean, error?: string): Promise<void> {
@@ -7,16 +8,21 @@ export async function markIssuerHealth(db: Db, issuerId: string, ok: boolean, er
   if (ok) {
     const changed = await db.issuer.updateMany({ where: { id: issuerId, OR: [{ lastHealthOk: false }, { lastHealthOk: null }] }, data: { lastHealthOk: true, lastHealthAt: now, lastHealthError: null } });
     if (changed.count > 0) {
-      await db.grant.updateMany({ where: { issuerId, status: { in: ["revoke_failed", "irrevocable"] } }, data: { nextAttemptAt: now } });
+      // Back up: every failed revoke through it is due now, and every worker process is told.
+      await db.$transaction(async (tx) => {
+        await tx.grant.updateMany({ where: { issuerId, status: { in: ["revoke_failed", "irrevocable"] } }, data: { nextAttemptAt: now } });
+        await wakeWorkers(tx, "issuer.recovered");
+      });
     } else {
       await db.issuer.update({ where: { id: issuerId }, data: { lastHealthAt: now } });
     }
     return;
   }
-  await db.issuer.updateMany({
-    where: { id: issuerId },
-    data: { lastHealthOk: false, lastHealthError: error?.slice(0, 500) ?? "unhealthy", lastHealthAt: now },
-  });
+  const data = { lastHealthOk: false, lastHealthError: error?.slice(0, 500) ?? "unhealthy", lastHealthAt: now };
+  // On the step from healthy to failing, wake the workers so their probes start at once.
+  const fell = await db.issuer.updateMany({ where: { id: issuerId, OR: [{ lastHealthOk: true }, { lastHealthOk: null }] }, data });
+  if (fell.count > 0) await db.$transaction((tx) => wakeWorkers(tx, "issuer.failing"));
+  else await db.issuer.updateMany({ where: { id: issuerId }, data });
 }
 
 /** Checks every issuer marked unhealthy; the worker runs this about once a second while any is. */
