@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "./db";
-import { appendAudit, GENESIS_HASH, verifyAuditChain } from "./audit";
+import { appendAudit, appendAuditMany, GENESIS_HASH, verifyAuditChain } from "./audit";
 import { systemActor, type UserActor } from "./authz";
 import { AppError } from "./errors";
 import { useFreshDatabase, withAdminClient } from "./testing/database";
@@ -41,6 +41,16 @@ describe("audit chain", () => {
     );
     const result = await verifyAuditChain({ db: getDb(), actor: auditor });
     expect(result).toEqual({ ok: true, events: 25 });
+  });
+
+  it("keeps the chain when a batch is appended at once", async () => {
+    await getDb().$transaction((tx) =>
+      appendAuditMany(tx, actor, Array.from({ length: 50 }, (_, i) => ({ action: "test.batch", subjectType: "test", subjectId: `b${i}`, data: { i } }))),
+    );
+    const batch = await getDb().auditEvent.findMany({ where: { action: "test.batch" }, orderBy: { seq: "asc" } });
+    expect(batch.map((b) => b.subjectId)).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`));
+    expect(await verifyAuditChain({ db: getDb(), actor: auditor })).toEqual({ ok: true, events: 75 });
+    await getDb().$transaction((tx) => appendAuditMany(tx, actor, []));
   });
 
   it("rolls the event back with the change it belongs to", async () => {

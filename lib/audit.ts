@@ -60,26 +60,41 @@ export function eventHash(prevHash: string, e: HashedFields): string {
 
 /** Appends one event inside the caller's transaction; it commits or rolls back with the change. */
 export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Promise<{ id: string; hash: string }> {
+  const [one] = await appendAuditMany(tx, actor, [input]);
+  return one;
+}
+
+/**
+ * Appends several events in order inside the caller's transaction, taking the chain's lock once
+ * (the worker records a batch of revocations this way).
+ */
+export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]): Promise<{ id: string; hash: string }[]> {
+  if (inputs.length === 0) return [];
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`;
   const last = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1`;
-  const prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const fields: HashedFields = {
-    id: randomUUID(),
-    at: new Date(),
-    actorType: actor.type,
-    actorId: actorId(actor),
-    actorLabel: actorLabel(actor),
-    action: input.action,
-    subjectType: input.subjectType,
-    subjectId: input.subjectId ?? null,
-    // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
-    data: JSON.parse(JSON.stringify(input.data ?? {})),
-  };
-  const hash = eventHash(prevHash, fields);
-  await tx.auditEvent.create({
-    data: { ...fields, data: fields.data as object, prevHash, hash },
+  let prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const at = new Date();
+  const rows = inputs.map((input) => {
+    const fields: HashedFields = {
+      id: randomUUID(),
+      at,
+      actorType: actor.type,
+      actorId: actorId(actor),
+      actorLabel: actorLabel(actor),
+      action: input.action,
+      subjectType: input.subjectType,
+      subjectId: input.subjectId ?? null,
+      // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
+      data: JSON.parse(JSON.stringify(input.data ?? {})),
+    };
+    const hash = eventHash(prevHash, fields);
+    const row = { ...fields, data: fields.data as object, prevHash, hash };
+    prevHash = hash;
+    return row;
   });
-  return { id: fields.id, hash };
+  // createMany keeps the order of its rows, so sequence numbers follow the chain.
+  await tx.auditEvent.createMany({ data: rows });
+  return rows.map((r) => ({ id: r.id, hash: r.hash }));
 }
 
 export type AuditVerification = {

@@ -10,6 +10,7 @@ export const permissions = [
   "request:read_all",
   "request:approve",
   "request:break_glass",
+  "break_glass:review",
   "grant:read_all",
   "grant:revoke",
   "grant:force_resolve",
@@ -45,6 +46,7 @@ export const rolePermissions: Record<RoleName, readonly Permission[]> = {
   security: [
     ...readOnlyOversight,
     "request:approve",
+    "break_glass:review",
     "grant:revoke",
     "identity:quarantine",
     "exception:review",

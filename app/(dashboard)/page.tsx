@@ -3,12 +3,17 @@ import { getOverview } from "@/lib/overview/get-overview";
 import { requireActor } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Stat } from "@/components/ui/stat";
+import Link from "next/link";
+import { can } from "@/lib/authz";
+import { findOpenBreakGlassReviews } from "@/lib/requests/complete-break-glass-review";
+import { formatTime } from "@/components/ui/format";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
   const o = await getOverview({ actor });
+  const reviews = can(actor, "break_glass:review") ? await findOpenBreakGlassReviews({ actor }) : [];
   const stats = [
     o.pendingRequests !== null && { label: "Pending requests", value: o.pendingRequests, href: "/approvals", tone: "amber" as const },
     o.myPendingRequests !== null && { label: "My pending requests", value: o.myPendingRequests, href: "/requests" },
@@ -39,6 +44,23 @@ export default async function OverviewPage() {
       ) : (
         <p className="text-sm text-zinc-600">Your roles open no area yet. Ask an administrator for a role.</p>
       )}
+      {reviews.length ? (
+        <section className="mt-8">
+          <h2 className="mb-2 font-semibold text-red-800">Break-glass uses waiting for review</h2>
+          <ul className="divide-y divide-zinc-100 rounded-lg border border-red-200 bg-white text-sm" data-testid="open-reviews">
+            {reviews.map((r) => (
+              <li key={r.requestId} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-2">
+                <Link href={`/requests/${r.requestId}`} className="font-medium hover:underline">
+                  {r.entitlement} for {r.identity}
+                </Link>
+                <span className="text-zinc-500">
+                  by {r.requester}, {formatTime(r.createdAt)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

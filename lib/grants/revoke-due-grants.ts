@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { appendAudit } from "../audit";
+import { appendAudit, appendAuditMany } from "../audit";
 import { systemActor } from "../authz";
 import { driverFor } from "../issuers/registry";
 import { issuerErrorKind, type GrantRef } from "../issuers/types";
@@ -45,43 +45,57 @@ export async function revokeDueGrants({ db, now = new Date(), limit = 64, concur
   if (claimed.length === 0) return 0;
 
   const issuers = new Map((await db.issuer.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.issuerId))] } } })).map((i) => [i.id, i]));
-  await mapWithConcurrency(claimed, concurrency, (grant) => revokeOne(db, grant, issuers.get(grant.issuerId)!));
+  const outcomes = await mapWithConcurrency(claimed, concurrency, (grant) => revokeAtIssuer(grant, issuers.get(grant.issuerId)!));
+  const revoked = outcomes.filter((o): o is Revoked => o.ok);
+  if (revoked.length) await recordRevoked(db, revoked);
+  for (const o of outcomes) if (!o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
   return claimed.length;
 }
 
-async function revokeOne(db: Db, grant: Claimed, issuer: Parameters<typeof driverFor>[0]): Promise<void> {
+type Revoked = { ok: true; grant: Claimed; at: Date };
+type Failed = { ok: false; grant: Claimed; at: Date; error: unknown };
+
+async function revokeAtIssuer(grant: Claimed, issuer: Parameters<typeof driverFor>[0]): Promise<Revoked | Failed> {
   const ref: GrantRef = { grantId: grant.id, reference: grant.issuerRef ?? "", meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
-  let error: unknown;
   try {
     const driver = await driverFor(issuer);
     await driver.revoke(ref);
     if (!(await driver.verifyRevoked(ref))) throw new Error("The issuer still shows the privilege after the revoke");
-  } catch (e) {
-    error = e;
+    // The instant the issuer confirmed: what the revocation lag is measured to.
+    return { ok: true, grant, at: new Date() };
+  } catch (error) {
+    return { ok: false, grant, at: new Date(), error };
   }
-  const at = new Date();
-  if (!error) {
-    await recordRevoked(db, grant, at);
-    return;
-  }
-  await recordFailure(db, grant, issuer.id, error, at);
 }
 
-async function recordRevoked(db: Db, grant: Claimed, at: Date) {
-  const failedIssue = grant.revokeReason === "issue_failed";
+/** Records a batch of confirmed revokes in one transaction: one status update, one audit append. */
+async function recordRevoked(db: Db, done: Revoked[]) {
   await db.$transaction(async (tx) => {
-    const n = await tx.grant.updateMany({
-      where: { id: grant.id, status: "revoking" },
-      // A failed issue keeps its error: it says why the grant never became active.
-      data: { status: failedIssue ? "issue_failed" : "revoked", revokedAt: at, nextAttemptAt: null, ...(failedIssue ? {} : { lastError: null }) },
-    });
-    if (n.count === 0) return; // resolved by someone else meanwhile (force-resolve)
-    await appendAudit(tx, systemActor("worker"), {
-      action: failedIssue ? "grant.issue_cleaned_up" : "grant.revoked",
-      subjectType: "grant",
-      subjectId: grant.id,
-      data: { reason: grant.revokeReason, verified: true, attempts: grant.attempts, lagMs: at.getTime() - grant.expiresAt.getTime() },
-    });
+    const values = done.map((d) => ({ id: d.grant.id, at: d.at.toISOString() }));
+    // A failed issue keeps its error: it says why the grant never became active.
+    const updated = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE "Grant" g SET
+        status = CASE WHEN g."revokeReason" = 'issue_failed' THEN 'issue_failed'::"GrantStatus" ELSE 'revoked'::"GrantStatus" END,
+        "revokedAt" = (v.at::timestamptz AT TIME ZONE 'UTC'), "nextAttemptAt" = NULL,
+        "lastError" = CASE WHEN g."revokeReason" = 'issue_failed' THEN g."lastError" ELSE NULL END,
+        "updatedAt" = now()
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, at text)
+      WHERE g.id = v.id AND g.status = 'revoking'
+      RETURNING g.id`;
+    // Rows resolved by someone else meanwhile (force-resolve) are left as they are.
+    const mine = new Set(updated.map((u) => u.id));
+    await appendAuditMany(
+      tx,
+      systemActor("worker"),
+      done
+        .filter((d) => mine.has(d.grant.id))
+        .map((d) => ({
+          action: d.grant.revokeReason === "issue_failed" ? "grant.issue_cleaned_up" : "grant.revoked",
+          subjectType: "grant",
+          subjectId: d.grant.id,
+          data: { reason: d.grant.revokeReason, verified: true, attempts: d.grant.attempts, revokedAt: d.at.toISOString(), lagMs: d.at.getTime() - d.grant.expiresAt.getTime() },
+        })),
+    );
   });
 }
 

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { createRequest } from "@/lib/requests/create-request";
 import { cancelRequest } from "@/lib/requests/cancel-request";
 import { takeCredential } from "@/lib/grants/take-credential";
+import { completeBreakGlassReview } from "@/lib/requests/complete-break-glass-review";
 import type { Credential } from "@/lib/issuers/types";
 import { runAction, type ActionResult } from "@/lib/web/action";
 
@@ -40,4 +41,14 @@ export async function cancelRequestAction(requestId: string): Promise<ActionResu
 
 export async function takeCredentialAction(grantId: string): Promise<ActionResult<Credential | null>> {
   return runAction((actor) => takeCredential({ actor, grantId }));
+}
+
+export async function completeReviewAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const requestId = text(form, "requestId");
+  const result = await runAction(async (actor) => {
+    await completeBreakGlassReview({ actor, requestId, findings: text(form, "findings") });
+    return undefined;
+  }, "Review completed");
+  if (result.ok) revalidatePath(`/requests/${requestId}`);
+  return result;
 }

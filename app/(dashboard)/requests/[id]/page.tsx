@@ -10,7 +10,8 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
 import { formatTime } from "@/components/ui/format";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { CancelButton, CredentialReveal } from "./_components/request-controls";
+import { CancelButton, CredentialReveal, ReviewForm } from "./_components/request-controls";
+import { can } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -100,6 +101,22 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
           )}
         </section>
       </div>
+      {r.review ? (
+        <section className="mt-6 rounded-lg border border-red-200 bg-white p-4 text-sm" data-testid="break-glass-review">
+          <h2 className="mb-2 font-semibold text-red-800">After-action review</h2>
+          {r.review.status === "open" ? (
+            can(actor, "break_glass:review") && r.requesterUserId !== actor.id ? (
+              <ReviewForm requestId={r.id} />
+            ) : (
+              <p className="text-zinc-600">Open: security reviews every break-glass use.</p>
+            )
+          ) : (
+            <p>
+              Completed {formatTime(r.review.completedAt?.toISOString())}: {r.review.findings}
+            </p>
+          )}
+        </section>
+      ) : null}
     </>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/web/action";
 import type { Credential } from "@/lib/issuers/types";
-import { cancelRequestAction, takeCredentialAction } from "../../actions";
+import { cancelRequestAction, completeReviewAction, takeCredentialAction } from "../../actions";
 
 export function CancelButton({ requestId }: { requestId: string }) {
   const [pending, start] = useTransition();
@@ -73,5 +74,19 @@ export function CredentialReveal({ grantId }: { grantId: string }) {
       </button>
       {error ? <span className="text-sm text-red-700">{error}</span> : null}
     </span>
+  );
+}
+
+export function ReviewForm({ requestId }: { requestId: string }) {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(completeReviewAction, null);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="requestId" value={requestId} />
+      <textarea name="findings" required minLength={20} rows={3} aria-label="Findings" placeholder="What happened, whether the access was justified, what follows" className="w-full rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">
+        Complete review
+      </button>
+      {state ? <p className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>{state.ok ? state.message : state.error.message}</p> : null}
+    </form>
   );
 }

@@ -1,0 +1,30 @@
+import { getDb } from "../db";
+
+const WORKER_STALE_MS = 30_000;
+
+export type Health = {
+  status: "ok" | "degraded" | "down";
+  database: { ok: boolean; latencyMs?: number; error?: string };
+  worker: { ok: boolean; processes: number; lastBeatAt: string | null };
+  issuers: { name: string; type: string; ok: boolean | null; checkedAt: string | null; error: string | null }[];
+};
+
+/** Database reachability, the newest worker heartbeat, and each issuer's last known health. */
+export async function getHealth(): Promise<Health> {
+  const db = getDb();
+  const t = performance.now();
+  try {
+    await db.$queryRaw`SELECT 1`;
+  } catch (e) {
+    return { status: "down", database: { ok: false, error: (e as Error).message.slice(0, 200) }, worker: { ok: false, processes: 0, lastBeatAt: null }, issuers: [] };
+  }
+  const latencyMs = Math.round((performance.now() - t) * 10) / 10;
+  const [beats, issuers] = await Promise.all([
+    db.workerHeartbeat.findMany({ where: { beatAt: { gte: new Date(Date.now() - WORKER_STALE_MS) } }, orderBy: { beatAt: "desc" } }),
+    db.issuer.findMany({ where: { enabled: true }, orderBy: { name: "asc" } }),
+  ]);
+  const worker = { ok: beats.length > 0, processes: beats.length, lastBeatAt: beats[0]?.beatAt.toISOString() ?? null };
+  const list = issuers.map((i) => ({ name: i.name, type: i.type, ok: i.lastHealthOk, checkedAt: i.lastHealthAt?.toISOString() ?? null, error: i.lastHealthOk === false ? i.lastHealthError : null }));
+  const degraded = !worker.ok || list.some((i) => i.ok === false);
+  return { status: degraded ? "degraded" : "ok", database: { ok: true, latencyMs }, worker, issuers: list };
+}
