@@ -29,7 +29,7 @@ export async function revokeDueGrants({ db, now = new Date(), limit = 64, concur
     UPDATE "Grant" g SET
       status = 'revoking',
       "revokeRequestedAt" = coalesce(g."revokeRequestedAt", ${now}),
-      "revokeReason" = coalesce(g."revokeReason", 'expired'),
+      "revokeReason" = coalesce(g."revokeReason", CASE WHEN g."exceptionId" IS NOT NULL THEN 'exception_ended' ELSE 'expired' END::"RevokeReason"),
       attempts = g.attempts + 1,
       "nextAttemptAt" = ${lease},
       "credentialSealed" = NULL,
