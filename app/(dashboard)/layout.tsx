@@ -2,6 +2,7 @@ import Link from "next/link";
 import { visibleAreas } from "@/lib/authz";
 import { requireActor } from "@/lib/web/session";
 import { Nav } from "./_components/nav";
+import { Logo } from "@/components/ui/logo";
 import { signOutAction } from "./actions";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -11,7 +12,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-zinc-100 px-3 py-4">
         <Link href="/" className="mb-6 flex items-center gap-2 px-3 text-lg font-semibold">
-          <span aria-hidden>⧗</span> Hourglass
+          <Logo /> Hourglass
         </Link>
         <Nav items={items} />
         <div className="mt-auto border-t border-zinc-200 px-3 pt-3 text-sm">

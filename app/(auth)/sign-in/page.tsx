@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { signInMethods } from "@/lib/web/auth";
 import { currentActor } from "@/lib/web/session";
 import { PasswordForm } from "./_components/password-form";
+import { Logo } from "@/components/ui/logo";
 import { signInWithSsoAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -24,9 +25,7 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="text-3xl" aria-hidden>
-            ⧗
-          </div>
+          <Logo className="mx-auto h-9 w-9" />
           <h1 className="mt-2 text-xl font-semibold">Sign in to Hourglass</h1>
           <p className="mt-1 text-sm text-zinc-500">Just-in-time access for non-human identities</p>
         </div>

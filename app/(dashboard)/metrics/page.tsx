@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { getPrivilegeMetrics } from "@/lib/metrics/get-privilege-metrics";
 import { requireArea } from "@/lib/web/session";
+import { humanDuration } from "@/lib/validation";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Metrics" };
 
 const fmt = (v: number | null, unit: string, digits = 1) => (v === null ? "—" : `${v.toFixed(digits)} ${unit}`);
+/** Seconds, switching to minutes/hours/days once they read better. */
+const secs = (v: number | null) => (v === null ? "—" : v < 60 ? `${v.toFixed(2)} s` : humanDuration(v));
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)} %`);
 
 export default async function MetricsPage() {
@@ -19,8 +22,8 @@ export default async function MetricsPage() {
     ["Actually held", `${fmt(m.heldMinutes.p50, "min", 0)} / ${fmt(m.heldMinutes.p95, "min", 0)}`, "median / p95 from issue to confirmed revoke"],
     [
       "Revocation lag",
-      `${fmt(m.revocationLagSeconds.p50, "s", 2)} / ${fmt(m.revocationLagSeconds.p99, "s", 2)}`,
-      `median / p99 from end of window to confirmed revoke (max ${fmt(m.revocationLagSeconds.max, "s", 2)})`,
+      `${secs(m.revocationLagSeconds.p50)} / ${secs(m.revocationLagSeconds.p99)}`,
+      `median / p99 from end of window to confirmed revoke (max ${secs(m.revocationLagSeconds.max)})`,
     ],
     ["Ended early", pct(m.endedEarlyShare), "revoked before the window ran out"],
     ["Used", pct(m.usedShare), "grants with at least one reported use"],
