@@ -58,7 +58,8 @@ export const rolePermissions: Record<RoleName, readonly Permission[]> = {
   requester: ["request:create", "identity:read"],
 };
 
-export type UserActor = { type: "user"; id: string; email: string; name: string; roles: RoleName[] };
+/** A person. Through an API token, `scopes` narrows what their roles allow (the intersection). */
+export type UserActor = { type: "user"; id: string; email: string; name: string; roles: RoleName[]; scopes?: Permission[] };
 export type IdentityActor = { type: "identity"; id: string; name: string; scopes: Permission[] };
 export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" };
 export type Actor = UserActor | IdentityActor | SystemActor;
@@ -71,8 +72,10 @@ export function permissionsOf(actor: Actor): ReadonlySet<Permission> {
       return new Set(permissions);
     case "identity":
       return new Set(actor.scopes);
-    case "user":
-      return new Set(actor.roles.flatMap((r) => rolePermissions[r] ?? []));
+    case "user": {
+      const held = new Set(actor.roles.flatMap((r) => rolePermissions[r] ?? []));
+      return actor.scopes ? new Set(actor.scopes.filter((p) => held.has(p))) : held;
+    }
   }
 }
 

@@ -111,6 +111,22 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
   }
 }
 
+/**
+ * Issues one grant now, in the caller's request (the machine API does this for an auto-approved
+ * request so the credential comes back in the response). Same claim and lease as the worker; if
+ * a worker already took it, this does nothing and the worker finishes it.
+ */
+export async function issueGrantNow({ db, grantId }: { db: Db; grantId: string }): Promise<boolean> {
+  const lease = new Date(Date.now() + CLAIM_LEASE_MS);
+  const claimed = await db.$queryRaw<Claimed[]>`
+    UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${lease}, "updatedAt" = now()
+    WHERE g.id IN (SELECT id FROM "Grant" WHERE id = ${grantId}::uuid AND status = 'issuing' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()) FOR UPDATE SKIP LOCKED)
+    RETURNING g.id, g.attempts`;
+  if (claimed.length === 0) return false;
+  await issueOne(db, claimed[0]);
+  return true;
+}
+
 export async function nextIssueDue(db: Db): Promise<Date | null> {
   const [row] = await db.$queryRaw<{ at: Date | null }[]>`
     SELECT min(coalesce("nextAttemptAt", "createdAt")) AS at FROM "Grant" WHERE status = 'issuing'`;

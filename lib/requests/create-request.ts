@@ -22,6 +22,7 @@ export const createRequestInput = z.object({
   jobRef: ref,
   breakGlass: z.boolean().default(false),
   publicKey: z.string().trim().max(16_000).optional().transform((v) => v || null),
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
 });
 
 export type CreatedRequest = { id: string; status: string; decision: Decision; grantId: string | null };
@@ -42,7 +43,16 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
     const entitlement = await tx.entitlement.findUnique({ where: { id: input.entitlementId } });
     if (!identity) throw notFound("Identity");
     if (!entitlement) throw notFound("Entitlement");
-    if (!(await operatesIdentity(tx, actor, identity))) {
+    // People request for identities they operate; an identity requests for itself, or for another
+    // identity only where a delegation allows it (the chain is recorded on the request).
+    let onBehalfOf: string[] = [];
+    if (actor.type === "identity") {
+      if (identity.id !== actor.id) {
+        const delegation = await tx.delegation.findUnique({ where: { agentId_principalId: { agentId: actor.id, principalId: identity.id } } });
+        if (!delegation) throw forbidden(`Identity ${actor.name} may not request access on behalf of ${identity.name}`);
+        onBehalfOf = [actor.id];
+      }
+    } else if (!(await operatesIdentity(tx, actor, identity))) {
       throw forbidden("You can request access only for identities you own or whose owning team you are in");
     }
     if (input.durationSec > entitlement.maxDurationSec) {
@@ -74,6 +84,8 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
         jobRef: input.jobRef,
         publicKey: input.publicKey,
         breakGlass: input.breakGlass,
+        onBehalfOf,
+        idempotencyKey: input.idempotencyKey ?? null,
         status,
         decision: decision as object,
         approvalsRequired: decision.approvalsRequired,

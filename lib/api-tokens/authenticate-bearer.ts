@@ -1,0 +1,50 @@
+import { timingSafeEqual } from "node:crypto";
+import { getDb } from "../db";
+import { env } from "../env";
+import { AppError } from "../errors";
+import { sha256Hex } from "../crypto/seal";
+import type { Actor, Permission, RoleName } from "../authz";
+
+export type BearerActor = { actor: Actor; tokenId: string };
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(sha256Hex(a));
+  const y = Buffer.from(sha256Hex(b));
+  return timingSafeEqual(x, y);
+}
+
+/**
+ * Resolves `Authorization: Bearer …` to an actor: an API token bound to an identity or a user,
+ * or the bootstrap admin token from HOURGLASS_ADMIN_TOKEN. Every failure is a 401 with a code.
+ */
+export async function authenticateBearer(header: string | null): Promise<BearerActor> {
+  if (!header) throw new AppError("unauthenticated", "Send Authorization: Bearer <token>");
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new AppError("unauthenticated", "The Authorization header must be `Bearer <token>`");
+  const secret = match[1];
+  if (env.HOURGLASS_ADMIN_TOKEN && sameSecret(secret, env.HOURGLASS_ADMIN_TOKEN)) {
+    return { actor: { type: "system", name: "bootstrap" }, tokenId: "bootstrap" };
+  }
+  const db = getDb();
+  const token = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(secret) }, include: { identity: true, user: true } });
+  if (!token) throw new AppError("unauthenticated", "Unknown token", { reason: "unknown_token" });
+  if (token.revokedAt) throw new AppError("unauthenticated", "This token was revoked", { reason: "revoked_token" });
+  if (token.expiresAt && token.expiresAt <= new Date()) throw new AppError("unauthenticated", "This token has expired", { reason: "expired_token" });
+  // Last use is informative only; record it at most once a minute per token.
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    void db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  }
+  const scopes = token.scopes as Permission[];
+  if (token.identity) {
+    if (token.identity.status !== "active") throw new AppError("forbidden", `Identity ${token.identity.name} is ${token.identity.status}`);
+    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes }, tokenId: token.id };
+  }
+  if (token.user) {
+    if (!token.user.active) throw new AppError("unauthenticated", "This user is disabled", { reason: "disabled_user" });
+    return {
+      actor: { type: "user", id: token.user.id, email: token.user.email, name: token.user.name, roles: token.user.roles as RoleName[], scopes },
+      tokenId: token.id,
+    };
+  }
+  throw new AppError("unauthenticated", "This token is bound to nothing");
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { accessRequestOut, createAccessRequestBody, createTokenBody, decisionBody, errorOut, extendBody, grantOut, revokeBody, usageBody } from "./schemas";
+
+// OpenAPI 3.1 for the machine API, generated from the zod schemas the handlers validate with.
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "draft-2020-12", unrepresentable: "any" });
+
+const errors = {
+  "400": { description: "Bad input (validation_failed, bad_request)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "401": { description: "Missing, unknown, expired or revoked token", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "403": { description: "Not allowed (forbidden)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "404": { description: "No such object (not_found)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "409": { description: "Conflicting state, or an Idempotency-Key reused with another body", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "413": { description: "Body larger than 64 KiB", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "415": { description: "Body not application/json", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "429": { description: "Rate limited; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+};
+
+const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "Same key and body → the same result; same key, other body → 409" };
+
+export function openApiDocument(serverUrl = "/") {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Hourglass machine API", version: "1", description: "Just-in-time access for non-human identities. Errors are {error: {code, message}} with a 4xx status." },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token bound to an identity or a user" } },
+      schemas: {
+        Error: schema(errorOut),
+        CreateAccessRequest: schema(createAccessRequestBody),
+        AccessRequest: schema(accessRequestOut),
+        Grant: schema(grantOut),
+        Decision: schema(decisionBody),
+        Revoke: schema(revokeBody),
+        Extend: schema(extendBody),
+        Usage: schema(usageBody),
+        CreateToken: schema(createTokenBody),
+      },
+    },
+    paths: {
+      "/api/v1/access-requests": {
+        post: { summary: "Request access; decided now, and issued at once when approved", parameters: [idempotencyKey], requestBody: { required: true, ...json("CreateAccessRequest") }, responses: { "201": { description: "Created", ...json("AccessRequest") }, ...errors } },
+      },
+      "/api/v1/access-requests/{id}": { get: { summary: "A request; the first read after issue carries the credential", parameters: [idParam], responses: { "200": { description: "OK", ...json("AccessRequest") }, ...errors } } },
+      "/api/v1/access-requests/{id}/cancel": { post: { summary: "Cancel a pending request (requester)", parameters: [idParam], responses: { "200": { description: "OK", ...json("AccessRequest") }, ...errors } } },
+      "/api/v1/access-requests/{id}/approve": { post: { summary: "Approve (a user's token with the approver role)", parameters: [idParam], requestBody: json("Decision"), responses: { "200": { description: "OK", ...json("AccessRequest") }, ...errors } } },
+      "/api/v1/access-requests/{id}/deny": { post: { summary: "Deny (a user's token with the approver role)", parameters: [idParam], requestBody: json("Decision"), responses: { "200": { description: "OK", ...json("AccessRequest") }, ...errors } } },
+      "/api/v1/grants": {
+        get: {
+          summary: "Grants, newest first",
+          parameters: [
+            { name: "identity", in: "query", schema: { type: "string" } },
+            { name: "status", in: "query", schema: { type: "string" } },
+            { name: "cursor", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+          ],
+          responses: { "200": { description: "OK", content: { "application/json": { schema: { type: "object", properties: { grants: { type: "array", items: { $ref: "#/components/schemas/Grant" } }, nextCursor: { type: ["string", "null"] } } } } } }, ...errors },
+        },
+      },
+      "/api/v1/grants/{id}": { get: { summary: "A grant", parameters: [idParam], responses: { "200": { description: "OK", ...json("Grant") }, ...errors } } },
+      "/api/v1/grants/{id}/revoke": { post: { summary: "End a grant now; the worker revokes and verifies", parameters: [idParam, idempotencyKey], requestBody: { required: true, ...json("Revoke") }, responses: { "200": { description: "OK", ...json("Grant") }, ...errors } } },
+      "/api/v1/grants/{id}/extend": { post: { summary: "Ask for more time: a new decision", parameters: [idParam, idempotencyKey], requestBody: { required: true, ...json("Extend") }, responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/grants/{id}/usage": { post: { summary: "Report that the grant was used", parameters: [idParam, idempotencyKey], requestBody: json("Usage"), responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/tokens": { post: { summary: "Create an API token (admin); shown once", requestBody: { required: true, ...json("CreateToken") }, responses: { "201": { description: "Created" }, ...errors } } },
+      "/api/v1/health": { get: { summary: "Database, worker and issuers", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unreachable" } } } },
+      "/api/v1/tokens/revoked": { get: { summary: "Revoked token ids (jti) for verifiers", security: [], responses: { "200": { description: "OK" } } } },
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { AppError, isAppError } from "../errors";
+import { authenticateBearer, type BearerActor } from "../api-tokens/authenticate-bearer";
+import { takeToken } from "./rate-limit";
+import { replayOrReserve, storeResponse, releaseReservation } from "../api-tokens/idempotency";
+
+// The machine API's one wrapper: bearer auth, per-token rate limit, bounded JSON bodies,
+// Idempotency-Key, and every error as {"error": {"code", "message"}} with a 4xx — a 500 only
+// for our own faults, never for bad input.
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Ctx = { params: Promise<Record<string, string>> };
+type Handler = (args: { req: Request; auth: BearerActor; body: unknown; params: Record<string, string>; url: URL }) => Promise<Response | unknown>;
+
+export function jsonError(e: AppError, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: e.toJSON() }, { status: e.status, headers });
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === "") return {};
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The body is not valid JSON", { reason: "malformed_json" });
+  }
+}
+
+export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) {
+  return async (req: Request, ctx?: Ctx): Promise<Response> => {
+    let reservation: Awaited<ReturnType<typeof replayOrReserve>> | undefined;
+    try {
+      const auth = await authenticateBearer(req.headers.get("authorization"));
+      const wait = takeToken(auth.tokenId);
+      if (wait > 0) {
+        return jsonError(new AppError("rate_limited", "Too many requests for this token; retry later"), { "Retry-After": String(Math.ceil(wait / 1000)) });
+      }
+      const url = new URL(req.url);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readJson(req);
+      const params = (await ctx?.params) ?? {};
+      const key = req.headers.get("idempotency-key");
+      if (opts.idempotent && key) {
+        const bodyHash = createHash("sha256").update(`${req.method} ${url.pathname}\n${JSON.stringify(body ?? null)}`).digest("hex");
+        reservation = await replayOrReserve({ tokenId: auth.tokenId, key, bodyHash });
+        if (reservation.replay) return Response.json(reservation.replay.body, { status: reservation.replay.status, headers: { "Idempotent-Replayed": "true" } });
+      }
+      const result = await handler({ req, auth, body, params, url });
+      const response = result instanceof Response ? result : Response.json(result);
+      if (reservation?.reserved) {
+        await storeResponse(reservation.reserved, response.status, await response.clone().json().catch(() => null));
+        reservation = undefined;
+      }
+      return response;
+    } catch (e) {
+      if (reservation?.reserved) await releaseReservation(reservation.reserved).catch(() => undefined);
+      if (isAppError(e) && e.status < 500) return jsonError(e);
+      if (isAppError(e) && e.code === "issuer_unavailable") return jsonError(e);
+      console.error("[api]", e);
+      return Response.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged" } }, { status: 500 });
+    }
+  };
+}
+
+/** Reads a path parameter that must be a UUID; anything else is a 404 (it names nothing). */
+export function idParam(params: Record<string, string>, name = "id"): string {
+  const v = params[name] ?? "";
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) throw new AppError("not_found", `No object with id ${JSON.stringify(v.slice(0, 60))}`);
+  return v;
+}
+
+/** The body as an object: arrays, strings and numbers are refused with a clear message. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AppError("validation_failed", "The body must be a JSON object");
+  return body as Record<string, unknown>;
+}
