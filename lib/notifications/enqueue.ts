@@ -9,7 +9,15 @@ export type NotificationEvent =
   | "break_glass.used"
   | "grant.revoke_failed"
   | "grant.irrevocable"
-  | "grant.issue_failed";
+  | "grant.issue_failed"
+  | "exception.proposed"
+  | "exception.decided"
+  | "exception.expiring"
+  | "exception.ended"
+  | "attestation.campaign_opened"
+  | "attestation.reminder"
+  | "attestation.escalated"
+  | "attestation.quarantined";
 
 export type Notice = { event: NotificationEvent; title: string; lines?: string[]; link?: string; severity?: "info" | "warning" | "critical" };
 

@@ -1,0 +1,117 @@
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+import type { ListParams, Page } from "../listing";
+import type { Criticality, Environment, IdentityKind, IdentityStatus, Prisma } from "../generated/prisma/client";
+import { LIVE_GRANT_STATUSES } from "./withdraw-identity";
+
+export const myAttestationSortable = ["dueAt", "identity", "environment", "criticality", "lastAttestedAt"] as const;
+export type MyAttestationSort = (typeof myAttestationSortable)[number];
+
+export type MyAttestationRow = {
+  id: string;
+  campaignId: string;
+  campaign: string;
+  dueAt: string;
+  overdue: boolean;
+  identityId: string;
+  identity: string;
+  kind: IdentityKind;
+  environment: Environment;
+  system: string;
+  criticality: Criticality;
+  status: IdentityStatus;
+  /** "you", a team's name, or both. */
+  ownedVia: string;
+  lastAttestedAt: string | null;
+  activeGrants: number;
+  openExceptions: number;
+};
+
+const orderFor = (sort: MyAttestationSort, dir: "asc" | "desc"): Prisma.AttestationOrderByWithRelationInput => {
+  switch (sort) {
+    case "dueAt":
+      return { campaign: { dueAt: dir } };
+    case "identity":
+      return { identity: { name: dir } };
+    case "environment":
+      return { identity: { environment: dir } };
+    case "criticality":
+      return { identity: { criticality: dir } };
+    case "lastAttestedAt":
+      return { identity: { lastAttestedAt: { sort: dir, nulls: "first" } } };
+  }
+};
+
+/**
+ * "My identities to attest": the actor's unanswered attestations in open campaigns, for identities
+ * they own themselves or through a team they belong to.
+ */
+export async function findMyAttestations({
+  actor,
+  params,
+  campaignId,
+}: {
+  actor: Actor;
+  params: ListParams<MyAttestationSort>;
+  campaignId?: string;
+}): Promise<Page<MyAttestationRow>> {
+  assertCan(actor, "attestation:attest");
+  if (actor.type !== "user") return { rows: [], total: 0, page: params.page, size: params.size };
+  const db = getDb();
+  const now = new Date();
+  const where: Prisma.AttestationWhereInput = {
+    decision: null,
+    campaign: { status: "open", ...(campaignId ? { id: campaignId } : {}) },
+    identity: { status: { not: "decommissioned" }, OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] },
+  };
+  const [total, rows] = await Promise.all([
+    db.attestation.count({ where }),
+    db.attestation.findMany({
+      where,
+      orderBy: [orderFor(params.sort, params.dir), { identity: { name: "asc" } }, { id: "asc" }],
+      skip: (params.page - 1) * params.size,
+      take: params.size,
+      include: {
+        campaign: { select: { id: true, name: true, dueAt: true } },
+        identity: {
+          include: {
+            ownerTeam: { select: { name: true } },
+            _count: {
+              select: {
+                grants: { where: { status: { in: [...LIVE_GRANT_STATUSES] } } },
+                exceptions: { where: { status: "accepted" } },
+              },
+            },
+          },
+        },
+      },
+    }),
+  ]);
+  return {
+    total,
+    page: params.page,
+    size: params.size,
+    rows: rows.map((a) => {
+      const i = a.identity;
+      const via = [i.ownerUserId === actor.id ? "you" : null, i.ownerTeam ? `team ${i.ownerTeam.name}` : null].filter(Boolean).join(" · ");
+      return {
+        id: a.id,
+        campaignId: a.campaign.id,
+        campaign: a.campaign.name,
+        dueAt: a.campaign.dueAt.toISOString(),
+        overdue: a.campaign.dueAt <= now,
+        identityId: i.id,
+        identity: i.name,
+        kind: i.kind,
+        environment: i.environment,
+        system: i.system,
+        criticality: i.criticality,
+        status: i.status,
+        ownedVia: via,
+        lastAttestedAt: i.lastAttestedAt?.toISOString() ?? null,
+        activeGrants: i._count.grants,
+        openExceptions: i._count.exceptions,
+      };
+    }),
+  };
+}
