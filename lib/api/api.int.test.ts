@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 const ask = (extra: Record<string, unknown> = {}, token?: string, headers?: Record<string, string>) =>
-  call(accessRequests.POST, { token, headers, body: { identity: "svc-orders", entitlement: "orders-api-read", duration: "PT10M", justification: "nightly export of orders", ...extra } });
+  call(accessRequests.POST, { token, headers, body: { identity: "svc-orders", entitlement: "orders-api-read", duration: "PT10M", justification: "nightly export of orders", context: { ticket: "OPS-77" }, ...extra } });
 
 describe("authentication", () => {
   it.each([

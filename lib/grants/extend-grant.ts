@@ -4,7 +4,7 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
-import { routeRequest } from "../policy/route-request";
+import { evaluateRequest } from "../policy/evaluate-request";
 import { wakeWorkers } from "../worker/wake";
 import { applyExtension } from "./apply-extension";
 
@@ -33,12 +33,15 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
     }
     const pending = await tx.accessRequest.count({ where: { extendsGrantId: grantId, status: "pending" } });
     if (pending > 0) throw invalidState("An extension of this grant is already waiting for a decision");
-    const decision = routeRequest({
+    const decision = await evaluateRequest(tx, {
       identity: grant.identity,
       entitlement: grant.entitlement,
+      actor,
       durationSec,
       breakGlass: false,
-      context: { ticketRef: grant.request?.ticketRef, incidentRef: grant.request?.incidentRef, changeRef: grant.request?.changeRef },
+      extension: true,
+      refs: { ticketRef: grant.request?.ticketRef, incidentRef: grant.request?.incidentRef, changeRef: grant.request?.changeRef },
+      onBehalfOf: grant.request?.onBehalfOf ?? [],
     });
     const now = new Date();
     const status = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";

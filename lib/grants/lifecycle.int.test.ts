@@ -36,7 +36,7 @@ async function entitlement(opts: Partial<Pick<Entitlement, "approvalsRequired" |
       issuerId: issuer.id,
       target: { system: "erp" },
       environment: "prod",
-      riskTier: "high",
+      riskTier: "medium",
       maxDurationSec: opts.maxDurationSec ?? 3600,
       defaultDurationSec: 900,
       approvalsRequired: opts.approvalsRequired ?? 1,
@@ -47,7 +47,7 @@ async function entitlement(opts: Partial<Pick<Entitlement, "approvalsRequired" |
 }
 
 const ask = (e: { id: string }, extra: Partial<Parameters<typeof createRequest>[0]> = {}) =>
-  createRequest({ actor: owner, identityId: identity.id, entitlementId: e.id, durationSec: 900, justification: "rotate the ERP batch keys", ...extra });
+  createRequest({ actor: owner, identityId: identity.id, entitlementId: e.id, durationSec: 900, justification: "rotate the ERP batch keys", ticketRef: "OPS-1", ...extra });
 
 /** Runs the worker's revoke step as if `ms` had passed, until nothing more is due. */
 async function revokeAt(ms: number) {
@@ -86,7 +86,7 @@ describe("requests and separation of duties", () => {
     await expect(decideRequest({ actor: owner, requestId: req.id, decision: "approve" })).rejects.toMatchObject({ code: "forbidden" });
     const ownerApprover = await createUser(["approver"]);
     const own = await getDb().identity.create({ data: { name: `svc-own-${Date.now()}`, kind: "bot", environment: "prod", system: "erp", ownerUserId: ownerApprover.id, ownerTeamId: team.id } });
-    const req2 = await createRequest({ actor: owner, identityId: own.id, entitlementId: e.id, durationSec: 600, justification: "a bot needs the ERP" });
+    const req2 = await createRequest({ actor: owner, identityId: own.id, entitlementId: e.id, durationSec: 600, justification: "a bot needs the ERP", ticketRef: "OPS-2" });
     await expect(decideRequest({ actor: ownerApprover, requestId: req2.id, decision: "approve" })).rejects.toThrow(/You own this identity/);
     const r = await decideRequest({ actor: approver, requestId: req.id, decision: "approve", comment: "ok" });
     expect(r).toMatchObject({ status: "approved", approvals: 1 });
@@ -273,8 +273,12 @@ describe("grants through a real issuer", () => {
     expect(after.expiresAt.getTime()).toBeGreaterThanOrEqual(grant.expiresAt.getTime() + 600_000);
   });
 
-  it("lets a break-glass requester self-approve a short grant and opens a review", async () => {
+  it("lets an on-call break-glass requester self-approve a short grant and opens a review", async () => {
     const e = await entitlement({ approvalsRequired: 2, breakGlassAllowed: true, maxDurationSec: 4 * 3600 });
+    const offCall = await ask(e, { breakGlass: true, durationSec: 600, incidentRef: "INC-6" });
+    expect(offCall.status).toBe("denied");
+    expect(offCall.decision.reasons).toEqual(["No policy allows break-glass here"]);
+    await getDb().user.update({ where: { id: owner.id }, data: { onCall: true } });
     const req = await ask(e, { breakGlass: true, durationSec: 3 * 3600, incidentRef: "INC-7" });
     expect(req.status).toBe("approved");
     const r = await getDb().accessRequest.findUniqueOrThrow({ where: { id: req.id }, include: { review: true, grant: true } });

@@ -4,7 +4,8 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, forbidden, notFound } from "../errors";
 import { parseInput } from "../validation";
-import { routeRequest, type Decision } from "../policy/route-request";
+import type { Decision } from "../policy/decision";
+import { evaluateRequest } from "../policy/evaluate-request";
 import { operatesIdentity } from "../identities/ownership";
 import { enqueueNotification } from "../notifications/enqueue";
 import { wakeWorkers } from "../worker/wake";
@@ -60,15 +61,19 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
         fields: { durationSec: "Longer than the entitlement allows" },
       });
     }
-    const decision = routeRequest({
+    const requester = actor.type === "user" ? await tx.user.findUnique({ where: { id: actor.id }, select: { onCall: true } }) : null;
+    const decision = await evaluateRequest(tx, {
       identity,
       entitlement,
+      actor,
       durationSec: input.durationSec,
       breakGlass: input.breakGlass,
-      context: input,
+      refs: input,
+      onBehalfOf,
+      requesterOnCall: requester?.onCall ?? false,
     });
     const now = new Date();
-    const durationSec = Math.min(input.durationSec, decision.maxDurationSec);
+    const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec);
     const status = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
     const request = await tx.accessRequest.create({
       data: {
