@@ -10,6 +10,11 @@ permit (principal, action in [Hourglass::Action::"request", Hourglass::Action::"
 forbid (principal, action, resource)
 when { principal.status != "active" };
 
+@id("identity-must-have-owner")
+@reason("An identity without an owner gets no access")
+forbid (principal, action, resource)
+when { !principal.owned };
+
 @id("prod-needs-reference")
 @reason("Production access needs a ticket, incident or change reference")
 forbid (principal, action == Hourglass::Action::"request", resource)

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../db";
+import { useFreshDatabase } from "../testing/database";
+import { createIssuerAndEntitlement, createUser } from "../testing/factories";
+import { createRequest } from "../requests/create-request";
+import { issueDueGrants } from "../grants/issue-due-grants";
+import { defaultPolicies } from "./default-policies";
+import { findPolicyVersions, savePolicies } from "./save-policies";
+import { reevaluateGrants } from "./reevaluate-grants";
+import { closeAllDrivers } from "../issuers/registry";
+
+let database: Awaited<ReturnType<typeof useFreshDatabase>>;
+beforeAll(async () => {
+  database = await useFreshDatabase();
+});
+afterAll(async () => {
+  await closeAllDrivers();
+  await database.drop();
+});
+
+async function activeGrant() {
+  const owner = await createUser(["owner"]);
+  const identity = await getDb().identity.create({ data: { name: `svc-p-${Math.random().toString(36).slice(2)}`, kind: "service_account", environment: "dev", system: "x", ownerUserId: owner.id } });
+  const { entitlement } = await createIssuerAndEntitlement({ environment: "dev" });
+  await getDb().entitlement.update({ where: { id: entitlement.id }, data: { approvalsRequired: 0 } });
+  const req = await createRequest({ actor: owner, identityId: identity.id, entitlementId: entitlement.id, durationSec: 900, justification: "nightly job needs it" });
+  expect(req.status).toBe("approved");
+  await issueDueGrants({ db: getDb() });
+  return { grant: await getDb().grant.findFirstOrThrow({ where: { requestId: req.id } }), identity, entitlement };
+}
+
+describe("policy versions", () => {
+  it("starts from the shipped defaults, refuses a set that does not validate, and versions each change with an audit event", async () => {
+    const admin = await createUser(["admin"]);
+    expect((await findPolicyVersions({ actor: admin })).version).toBe(1);
+    await expect(savePolicies({ actor: admin, text: `${defaultPolicies}\npermit(principal, action, resource) when { context.nope };`, comment: "broken" })).rejects.toMatchObject({
+      code: "validation_failed",
+      message: expect.stringMatching(/line \d+: .*nope/),
+    });
+    const saved = await savePolicies({ actor: admin, text: `${defaultPolicies}\n@id("night-owls") forbid(principal, action == Hourglass::Action::"request", resource) when { context.hourUtc < 0 };`, comment: "add a placeholder rule" });
+    expect(saved).toMatchObject({ version: 2, added: ["night-owls"], removed: [] });
+    expect(await getDb().auditEvent.count({ where: { action: "policy.changed", subjectId: "2" } })).toBe(1);
+    const security = await createUser(["security"]);
+    await expect(savePolicies({ actor: security, text: defaultPolicies, comment: "not mine to change" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(savePolicies({ actor: admin, text: defaultPolicies, comment: "" })).rejects.toMatchObject({ code: "validation_failed" });
+  });
+
+  it("revokes active grants a new policy no longer allows (policy_drift), with the deciding policy in the audit trail", async () => {
+    const admin = await createUser(["admin"]);
+    const { grant, entitlement } = await activeGrant();
+    await reevaluateGrants({ db: getDb(), force: true });
+    expect((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).status).toBe("active");
+    const current = await findPolicyVersions({ actor: admin });
+    await savePolicies({
+      actor: admin,
+      text: `${current.text}\n@id("freeze-${entitlement.name}") @reason("Frozen during the audit") forbid(principal, action, resource) when { resource.name == "${entitlement.name}" };`,
+      comment: "freeze this entitlement",
+    });
+    expect(await reevaluateGrants({ db: getDb() })).toBeGreaterThanOrEqual(1);
+    const after = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(after).toMatchObject({ status: "revoking", revokeReason: "policy_drift", revokeComment: "Frozen during the audit" });
+    const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "grant.policy_drift", subjectId: grant.id } });
+    expect(event.data).toMatchObject({ policyIds: [`freeze-${entitlement.name}`] });
+  });
+
+  it("revokes the grants of an identity that lost its owner", async () => {
+    const { grant, identity } = await activeGrant();
+    await getDb().identity.update({ where: { id: identity.id }, data: { ownerUserId: null } });
+    await reevaluateGrants({ db: getDb(), force: true });
+    expect(await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({ status: "revoking", revokeReason: "policy_drift" });
+  });
+});
