@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { can } from "@/lib/authz";
 import { findUsers } from "@/lib/users/find-users";
 import { findIssuers } from "@/lib/issuers/find-issuers";
@@ -34,7 +35,17 @@ export default async function AdminPage() {
   ]);
   return (
     <>
-      <PageHeader title="Admin" description="People and their roles, the issuers Hourglass grants through, and what can be granted." />
+      <PageHeader
+        title="Admin"
+        description="People and their roles, the issuers Hourglass grants through, and what can be granted."
+        actions={
+          can(actor, "admin:policies") ? (
+            <Link href="/admin/policies" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-50">
+              Policies →
+            </Link>
+          ) : null
+        }
+      />
       {issuers ? (
         <Section title="Issuers" description="Connections to the systems that grant and revoke. Secrets are sealed at rest and never shown again.">
           <table className="w-full text-left text-sm">
