@@ -19,6 +19,16 @@ export type CompiledPolicySet = {
 };
 
 const compiled = new Map<string, CompiledPolicySet>();
+
+const ACTIONS = ["request", "auto_approve", "break_glass", "extend"] as const;
+type ActionConstraint = { op: string; entity?: { id: string }; entities?: { id: string }[] };
+
+function appliesTo(c: ActionConstraint | undefined, action: string): boolean {
+  if (!c || c.op === "All") return true;
+  if (c.op === "==") return c.entity?.id === action;
+  if (c.op === "in") return (c.entities ?? (c.entity ? [c.entity] : [])).some((e) => e.id === action);
+  return true;
+}
 let schemaReady = false;
 
 function position(text: string, offset: number): { line: number; column: number } {
@@ -49,6 +59,7 @@ export function checkPolicies(text: string): { ok: true; set: CompiledPolicySet 
   const annotations = new Map<string, Record<string, string>>();
   const offsets = new Map<string, number>();
   const problems: PolicyProblem[] = [];
+  const actionScopes = new Map<string, ActionConstraint>();
   let cursor = 0;
   parts.policies.forEach((policy, i) => {
     const at = text.indexOf(policy, cursor);
@@ -70,6 +81,7 @@ export function checkPolicies(text: string): { ok: true; set: CompiledPolicySet 
     }
     policies[id] = policy;
     annotations.set(id, notes);
+    actionScopes.set(id, json.type === "success" ? (json.json.action as ActionConstraint) : { op: "All" });
     offsets.set(id, Math.max(0, at));
   });
 
@@ -86,8 +98,13 @@ export function checkPolicies(text: string): { ok: true; set: CompiledPolicySet 
     if (s.type !== "success") throw new Error(`Cedar schema does not parse: ${JSON.stringify(s.errors)}`);
     schemaReady = true;
   }
-  const pre = cedar.preparsePolicySet(hash, { staticPolicies: policies });
-  if (pre.type !== "success") return { ok: false, problems: pre.errors.map((e) => problem(text, e, null)) };
+  // One preparsed set per action, holding only the policies that can apply to it, so a request is
+  // not evaluated against rules written for another action.
+  for (const action of ACTIONS) {
+    const subset = Object.fromEntries(Object.entries(policies).filter(([id]) => appliesTo(actionScopes.get(id), action)));
+    const pre = cedar.preparsePolicySet(`${hash}:${action}`, { staticPolicies: subset });
+    if (pre.type !== "success") return { ok: false, problems: pre.errors.map((e) => problem(text, e, null)) };
+  }
   const set: CompiledPolicySet = { hash, text, ids: Object.keys(policies), annotations };
   compiled.set(hash, set);
   return { ok: true, set };
@@ -126,7 +143,7 @@ function ask(set: CompiledPolicySet, action: string, req: PolicyRequest): Answer
       { uid: principal, attrs: req.identity.attrs, parents: [] },
       { uid: resource, attrs: req.entitlement.attrs, parents: [] },
     ],
-    preparsedPolicySetId: set.hash,
+    preparsedPolicySetId: `${set.hash}:${action}`,
   });
   if (r.type !== "success") throw new Error(`Cedar evaluation failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
   if (r.response.diagnostics.errors.length) {

@@ -1,0 +1,161 @@
+// `npm run bench:api`: the machine API end to end. An identity's API token asks for an
+// auto-approved token-issuer entitlement over HTTP on loopback against `next start`; the 201
+// carries the issued credential. Open-loop load at --rate requests/s for --seconds. Printed
+// beside floors measured in the same run: a bare database round trip, a bare HTTP round trip
+// to the same server (GET /api/v1/health), and policy evaluation alone with 200 policies.
+//
+// Options: --rate 200 --seconds 60 --port 3300
+import { spawn } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
+import { setProcessEnv } from "../../lib/env";
+import { systemActor } from "../../lib/authz";
+import { compilePolicies, decide } from "../../lib/policy/engine";
+import { defaultPolicies } from "../../lib/policy/default-policies";
+import { policyRequest } from "../../lib/policy/evaluate-request";
+import { migrate, root, startServer, stats, table, timeIt } from "./support";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RATE = arg("rate", 200);
+const SECONDS = arg("seconds", 60);
+const PORT = arg("port", 3300);
+const log = (m: string) => console.log(`[bench] ${m}`);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(pathname: string, token: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(
+      { host: "127.0.0.1", port: PORT, path: pathname, method: "POST", agent, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(data) } },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+function get(pathname: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port: PORT, path: pathname, agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    }).on("error", reject);
+  });
+}
+
+function policyFloor() {
+  // 200 policies: the defaults plus 193 entitlement-specific rules, as a large installation has.
+  const extra = Array.from({ length: 193 }, (_, i) => `@id("rule-${i}") @reason("Rule ${i}")\nforbid (principal, action == Hourglass::Action::"request", resource) when { resource.name == "entitlement-${i}" && context.hourUtc == ${i % 24} && !context.hasChange };`).join("\n");
+  const set = compilePolicies(`${defaultPolicies}\n${extra}`);
+  const identity = { id: "11111111-1111-4111-8111-111111111111", name: "svc", kind: "service_account", environment: "prod", system: "x", criticality: "high", status: "active", ownerUserId: "u", ownerTeamId: null, lastAttestedAt: new Date() };
+  const entitlement = { id: "22222222-2222-4222-8222-222222222222", name: "entitlement-7", environment: "prod", riskTier: "medium", maxDurationSec: 3600, approvalsRequired: 1, securityApprovalRequired: false, breakGlassAllowed: false };
+  const req = policyRequest({ identity: identity as never, entitlement: entitlement as never, actor: { type: "identity", id: "i", name: "svc", scopes: [] }, durationSec: 600, breakGlass: false, refs: { ticketRef: "OPS-1" }, onBehalfOf: [] });
+  for (let i = 0; i < 500; i++) decide(set, req, 1);
+  const times: number[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const t = performance.now();
+    decide(set, req, 1);
+    times.push(performance.now() - t);
+  }
+  return { ...stats(times), policies: set.ids.length };
+}
+
+async function main() {
+  const pol = policyFloor();
+  log(`policy evaluation with ${pol.policies} policies: p50 ${pol.p50.toFixed(3)} ms, p99 ${pol.p99.toFixed(3)} ms`);
+
+  const db = await startServer("api", ["hourglass"], ["-c", "synchronous_commit=off"]);
+  const url = db.url("hourglass");
+  migrate(url);
+  setProcessEnv({ DATABASE_URL: url, HOURGLASS_SECRET_KEY: "bench-seal-key-0123456789abcdef0123456789" });
+  const { getDb, disconnectDb } = await import("../../lib/db");
+  const { createApiToken } = await import("../../lib/api-tokens/create-api-token");
+  const prisma = getDb();
+  const owner = await prisma.user.create({ data: { email: "owner@bench.local", name: "Owner", roles: ["owner"] } });
+  const issuer = await prisma.issuer.create({ data: { name: "tokens", type: "token", config: { audience: "https://api.bench" } } });
+  await prisma.entitlement.create({ data: { name: "orders-api-read", issuerId: issuer.id, target: { scope: "orders:read" }, environment: "dev", riskTier: "low", maxDurationSec: 3600, defaultDurationSec: 600, approvalsRequired: 0 } });
+  await prisma.identity.create({ data: { name: "svc-bench", kind: "service_account", environment: "dev", system: "bench", ownerUserId: owner.id } });
+  const { token } = await createApiToken({ actor: systemActor("test"), identity: "svc-bench", scopes: ["request:create"] });
+  const rt: number[] = [];
+  for (let i = 0; i < 300; i++) rt.push((await timeIt(() => prisma.$queryRaw`SELECT 1`))[0]);
+  await disconnectDb();
+
+  log("building and starting next start (the worker runs inline, as in production)");
+  const env = { ...process.env, DATABASE_URL: url, AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" };
+  const build = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const built = await new Promise((r) => build.once("exit", r));
+  if (built !== 0) throw new Error(`next build failed (exit ${built})`);
+  const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  let up = false;
+  for (let i = 0; i < 150 && !up; i++) {
+    up = await get("/api/v1/health").then((s) => s === 200, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!up) throw new Error("next start did not answer /api/v1/health");
+  const body = { identity: "svc-bench", entitlement: "orders-api-read", duration: "PT10M", justification: "benchmark: read orders" };
+  for (let i = 0; i < 200; i++) await post("/api/v1/access-requests", token, body); // warm-up
+  const healthRt: number[] = [];
+  for (let i = 0; i < 300; i++) healthRt.push((await timeIt(() => get("/api/v1/health")))[0]);
+
+  log(`load: ${RATE} requests/s for ${SECONDS} s`);
+  const latencies: number[] = [];
+  let errors = 0;
+  let noCredential = 0;
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      (async () => {
+        const t = performance.now();
+        try {
+          const r = await post("/api/v1/access-requests", token, body);
+          // Open loop: latency counts from the instant the request was due, not when it was sent.
+          latencies.push(performance.now() - Math.min(t, due));
+          if (r.status !== 201) errors++;
+          else if (!r.body.includes('"credential"')) noCredential++;
+        } catch (e) {
+          errors++;
+          if (errors <= 3) console.error(`[bench] request failed: ${(e as Error).message}`);
+        }
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  await db.stop();
+
+  const s = stats(latencies);
+  const f1 = stats(rt);
+  const f2 = stats(healthRt);
+  console.log(`\nAuto-approved request → issued JWT over HTTP, ${total} requests at ${RATE}/s (achieved ${(total / elapsed).toFixed(0)}/s) (ms)\n`);
+  console.log(
+    table([
+      ["measure", "n", "p50", "p90", "p99", "max"],
+      ["POST /api/v1/access-requests → 201 with credential", s.n, s.p50, s.p90, s.p99, s.max],
+      ["floor: HTTP round trip (GET /api/v1/health)", f2.n, f2.p50, f2.p90, f2.p99, f2.max],
+      ["floor: database round trip", f1.n, f1.p50, f1.p90, f1.p99, f1.max],
+      [`policy evaluation alone, ${pol.policies} policies`, pol.n, pol.p50, pol.p90, pol.p99, pol.max],
+    ]),
+  );
+  console.log(`\nerrors: ${errors}; 201 without a credential: ${noCredential}`);
+  console.log(`targets: p50 ≤ 15 ms (${s.p50.toFixed(1)}), p99 ≤ 60 ms (${s.p99.toFixed(1)}), zero errors (${errors}), policy p99 ≤ 2 ms (${pol.p99.toFixed(3)}) → ${s.p50 <= 15 && s.p99 <= 60 && errors === 0 && pol.p99 <= 2 ? "MET" : "NOT MET"}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
