@@ -60,7 +60,8 @@ export const rolePermissions: Record<RoleName, readonly Permission[]> = {
 
 /** A person. Through an API token, `scopes` narrows what their roles allow (the intersection). */
 export type UserActor = { type: "user"; id: string; email: string; name: string; roles: RoleName[]; scopes?: Permission[] };
-export type IdentityActor = { type: "identity"; id: string; name: string; scopes: Permission[] };
+/** An identity calling the API; `attestation` says how it proved what it is. */
+export type IdentityActor = { type: "identity"; id: string; name: string; scopes: Permission[]; attestation?: "api_token" | "oidc" };
 export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" };
 export type Actor = UserActor | IdentityActor | SystemActor;
 

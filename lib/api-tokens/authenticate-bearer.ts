@@ -4,6 +4,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { sha256Hex } from "../crypto/seal";
 import type { Actor, Permission, RoleName } from "../authz";
+import { looksLikeJwt, verifyWorkloadToken } from "../workloads/verify-workload-token";
 
 export type BearerActor = { actor: Actor; tokenId: string };
 
@@ -25,6 +26,10 @@ export async function authenticateBearer(header: string | null): Promise<BearerA
   if (env.HOURGLASS_ADMIN_TOKEN && sameSecret(secret, env.HOURGLASS_ADMIN_TOKEN)) {
     return { actor: { type: "system", name: "bootstrap" }, tokenId: "bootstrap" };
   }
+  if (looksLikeJwt(secret)) {
+    const actor = await verifyWorkloadToken(secret);
+    return { actor, tokenId: `oidc:${actor.id}` };
+  }
   const db = getDb();
   const token = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(secret) }, include: { identity: true, user: true } });
   if (!token) throw new AppError("unauthenticated", "Unknown token", { reason: "unknown_token" });
@@ -37,7 +42,7 @@ export async function authenticateBearer(header: string | null): Promise<BearerA
   const scopes = token.scopes as Permission[];
   if (token.identity) {
     if (token.identity.status !== "active") throw new AppError("forbidden", `Identity ${token.identity.name} is ${token.identity.status}`);
-    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes }, tokenId: token.id };
+    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes, attestation: "api_token" }, tokenId: token.id };
   }
   if (token.user) {
     if (!token.user.active) throw new AppError("unauthenticated", "This user is disabled", { reason: "disabled_user" });

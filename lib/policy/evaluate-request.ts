@@ -26,7 +26,7 @@ export type RequestFacts = {
 export function policyRequest(f: RequestFacts): PolicyRequest {
   const now = f.now ?? new Date();
   const attested = f.identity.lastAttestedAt !== null && now.getTime() - f.identity.lastAttestedAt.getTime() < ATTESTATION_FRESH_DAYS * 86400_000;
-  const method = f.attestationMethod ?? (f.actor.type === "identity" ? "api_token" : "none");
+  const method = f.attestationMethod ?? (f.actor.type === "identity" ? (f.actor.attestation ?? "api_token") : "none");
   return {
     identity: {
       id: f.identity.id,

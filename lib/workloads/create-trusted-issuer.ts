@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+import { appendAudit } from "../audit";
+import { AppError } from "../errors";
+import { parseInput } from "../validation";
+
+const jwk = z.object({ kty: z.string(), kid: z.string().optional() }).passthrough();
+
+export const trustedIssuerInput = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    issuer: z.string().url("issuer must be the iss URL the tokens carry"),
+    jwksUrl: z.string().url().optional(),
+    jwks: z.object({ keys: z.array(jwk).min(1) }).optional(),
+    audience: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .refine((v) => Boolean(v.jwksUrl) !== Boolean(v.jwks), { message: "Give exactly one of jwksUrl or jwks (inline keys)" });
+
+/** Trusts an OIDC issuer's workload tokens (admin). Identities bind with workloadIssuer + subject pattern. */
+export async function createTrustedIssuer({ actor, ...raw }: { actor: Actor } & z.input<typeof trustedIssuerInput>) {
+  assertCan(actor, "admin:issuers");
+  const input = parseInput(trustedIssuerInput, raw);
+  return getDb().$transaction(async (tx) => {
+    if (await tx.trustedWorkloadIssuer.findFirst({ where: { OR: [{ name: input.name }, { issuer: input.issuer }] } })) {
+      throw new AppError("conflict", `A trusted issuer named ${input.name} or for ${input.issuer} already exists`);
+    }
+    const row = await tx.trustedWorkloadIssuer.create({
+      data: { name: input.name, issuer: input.issuer, jwksUrl: input.jwksUrl ?? null, jwksInline: (input.jwks as object) ?? undefined, audience: input.audience },
+    });
+    await appendAudit(tx, actor, { action: "workload_issuer.trusted", subjectType: "workload_issuer", subjectId: row.id, data: { name: row.name, issuer: row.issuer, audience: row.audience, jwks: input.jwksUrl ?? "inline" } });
+    return { id: row.id, name: row.name, issuer: row.issuer, audience: row.audience, jwksUrl: row.jwksUrl, inlineKeys: input.jwks?.keys.length ?? 0 };
+  });
+}
+
+export async function findTrustedIssuers({ actor }: { actor: Actor }) {
+  assertCan(actor, "admin:issuers");
+  const rows = await getDb().trustedWorkloadIssuer.findMany({ orderBy: { name: "asc" } });
+  return rows.map((r) => ({ id: r.id, name: r.name, issuer: r.issuer, audience: r.audience, jwksUrl: r.jwksUrl, inline: r.jwksInline !== null, enabled: r.enabled }));
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { getDb } from "../db";
+import { setProcessEnv } from "../env";
+import { systemActor } from "../authz";
+import { useFreshDatabase } from "../testing/database";
+import { createUser } from "../testing/factories";
+import { closeAllDrivers } from "../issuers/registry";
+import { createTrustedIssuer } from "./create-trusted-issuer";
+import { subjectMatches } from "./verify-workload-token";
+import * as accessRequests from "../../app/api/v1/access-requests/route";
+import * as workloadIssuers from "../../app/api/v1/workload-issuers/route";
+
+const ISS = "https://token.actions.githubusercontent.com";
+const AUD = "https://hourglass.northwind.example";
+const ADMIN = "workload-tests-admin-token-0123456789abcdef";
+let database: Awaited<ReturnType<typeof useFreshDatabase>>;
+let key: CryptoKey, otherKey: CryptoKey;
+
+async function jwt(over: { iss?: string; aud?: string; sub?: string; exp?: number; key?: CryptoKey; kid?: string } = {}) {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "ES256", kid: over.kid ?? "k1" })
+    .setIssuer(over.iss ?? ISS)
+    .setAudience(over.aud ?? AUD)
+    .setSubject(over.sub ?? "repo:northwind/orders:ref:refs/heads/main")
+    .setIssuedAt()
+    .setExpirationTime(over.exp ?? Math.floor(Date.now() / 1000) + 300)
+    .sign(over.key ?? key);
+}
+
+async function post(token: string, body: unknown = { identity: "gha-orders-nightly", entitlement: "orders-read-dev", duration: "PT30M", justification: "nightly export job" }) {
+  const res = await accessRequests.POST(new Request("http://t/api/v1/access-requests", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+beforeAll(async () => {
+  database = await useFreshDatabase();
+  setProcessEnv({ HOURGLASS_ADMIN_TOKEN: ADMIN });
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  key = pair.privateKey as CryptoKey;
+  otherKey = (await generateKeyPair("ES256")).privateKey as CryptoKey;
+  const pub = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256" };
+  const admin = systemActor("test");
+  await createTrustedIssuer({ actor: admin, name: "github-actions", issuer: ISS, jwks: { keys: [pub] }, audience: AUD });
+  const owner = await createUser(["owner"]);
+  const db = getDb();
+  const issuer = await db.issuer.create({ data: { name: "tokens", type: "token", config: { audience: "https://api.test" } } });
+  await db.entitlement.create({ data: { name: "orders-read-dev", issuerId: issuer.id, target: { scope: "orders:read" }, environment: "dev", riskTier: "low", maxDurationSec: 8 * 3600, defaultDurationSec: 3600, approvalsRequired: 1 } });
+  await db.identity.create({ data: { name: "gha-orders-nightly", kind: "ci_job", environment: "dev", system: "orders", ownerUserId: owner.id, workloadIssuer: ISS, workloadSubject: "repo:northwind/orders:ref:refs/heads/*" } });
+});
+afterAll(async () => {
+  setProcessEnv({ HOURGLASS_ADMIN_TOKEN: undefined });
+  await closeAllDrivers();
+  await database.drop();
+});
+
+describe("workload tokens from a trusted OIDC issuer", () => {
+  it("proves the workload: dev read is approved at once (attested) and capped to an hour", async () => {
+    const r = await post(await jwt());
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ status: "approved", identity: "gha-orders-nightly", duration: "PT30M", decision: { outcome: "auto_approve", policyIds: expect.arrayContaining(["dev-read-attested-workloads"]) } });
+    expect(r.json.grant.credential.type).toBe("jwt");
+    const row = await getDb().accessRequest.findUniqueOrThrow({ where: { id: r.json.id } });
+    expect((row.decision as { context: { attestationMethod: string } }).context.attestationMethod).toBe("oidc");
+  });
+
+  it.each([
+    ["a wrong audience", { aud: "https://elsewhere.example" }, "bad_aud"],
+    ["an untrusted issuer", { iss: "https://evil.example" }, "unknown_issuer"],
+    ["an expired token", { exp: Math.floor(Date.now() / 1000) - 3600 }, "token_expired"],
+    ["an unknown key", { kid: "k9", key: undefined as never }, "unknown_key"],
+    ["a forged signature", { key: undefined as never }, "bad_signature"],
+    ["an unbound subject", { sub: "repo:northwind/payments:ref:refs/heads/main" }, "unbound_subject"],
+  ])("refuses %s with 401 and a clear code", async (_name, over, reason) => {
+    const token = reason === "bad_signature" ? await jwt({ key: otherKey }) : reason === "unknown_key" ? await jwt({ kid: "k9", key: otherKey }) : await jwt(over);
+    const r = await post(token);
+    expect(r.status).toBe(401);
+    expect(r.json.error).toMatchObject({ code: "unauthenticated", details: { reason } });
+  });
+
+  it("is configured by an admin only, with clear errors", async () => {
+    const call = async (token: string, body: unknown) => {
+      const res = await workloadIssuers.POST(new Request("http://t/api/v1/workload-issuers", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    expect((await call(ADMIN, { name: "k8s", issuer: "https://kubernetes.default.svc", jwksUrl: "https://127.0.0.1:6443/openid/v1/jwks", audience: "hourglass" })).status).toBe(201);
+    expect((await call(ADMIN, { name: "k8s", issuer: "https://kubernetes.default.svc", jwksUrl: "https://127.0.0.1:6443/openid/v1/jwks", audience: "hourglass" })).status).toBe(409);
+    expect((await call(ADMIN, { name: "x", issuer: "not a url", audience: "a" })).status).toBe(400);
+    expect((await call(ADMIN, { name: "y", issuer: "https://y.example", audience: "a" })).json.error.message).toMatch(/exactly one of jwksUrl or jwks/);
+  });
+
+  it("matches subject patterns literally except for *", () => {
+    expect(subjectMatches("repo:northwind/orders:ref:refs/heads/*", "repo:northwind/orders:ref:refs/heads/main")).toBe(true);
+    expect(subjectMatches("repo:northwind/orders:ref:refs/heads/*", "repo:northwind/ordersX:ref:refs/heads/main")).toBe(false);
+    expect(subjectMatches("system:serviceaccount:ns:sa", "system:serviceaccount:ns:sa2")).toBe(false);
+    expect(subjectMatches("a.b", "aXb")).toBe(false);
+  });
+});
