@@ -20,6 +20,7 @@ import * as extend from "../../app/api/v1/grants/[id]/extend/route";
 import * as usage from "../../app/api/v1/grants/[id]/usage/route";
 import * as tokens from "../../app/api/v1/tokens/route";
 import * as openapi from "../../app/api/v1/openapi.json/route";
+import * as policies from "../../app/api/v1/policies/route";
 
 // The machine API through its real route handlers (Request in, Response out) on a real database
 // with the real token issuer.
@@ -50,9 +51,10 @@ beforeAll(async () => {
   const issuer = await db.issuer.create({ data: { name: "tokens", type: "token", config: { audience: "https://api.test" } } });
   await db.entitlement.create({ data: { name: "orders-api-read", issuerId: issuer.id, target: { scope: "orders:read" }, environment: "prod", riskTier: "low", maxDurationSec: 3600, defaultDurationSec: 600, approvalsRequired: 0 } });
   await db.entitlement.create({ data: { name: "orders-api-write", issuerId: issuer.id, target: { scope: "orders:write" }, environment: "prod", riskTier: "medium", maxDurationSec: 1800, defaultDurationSec: 600, approvalsRequired: 1 } });
-  service = await db.identity.create({ data: { name: "svc-orders", kind: "service_account", environment: "prod", system: "orders" } });
-  agent = await db.identity.create({ data: { name: "agent-triage", kind: "ai_agent", environment: "prod", system: "support" } });
-  other = await db.identity.create({ data: { name: "svc-payments", kind: "service_account", environment: "prod", system: "payments" } });
+  const team = await db.team.create({ data: { name: "orders-team" } });
+  service = await db.identity.create({ data: { name: "svc-orders", kind: "service_account", environment: "prod", system: "orders", ownerTeamId: team.id } });
+  agent = await db.identity.create({ data: { name: "agent-triage", kind: "ai_agent", environment: "prod", system: "support", ownerTeamId: team.id } });
+  other = await db.identity.create({ data: { name: "svc-payments", kind: "service_account", environment: "prod", system: "payments", ownerTeamId: team.id } });
   await db.delegation.create({ data: { agentId: agent.id, principalId: service.id } });
   const admin = systemActor("test");
   serviceToken = (await createApiToken({ actor: admin, identity: service.name, scopes: scopes("request:create") })).token;
@@ -242,6 +244,21 @@ describe("tokens, rate limits, OpenAPI", () => {
     expect(last!.json.error.code).toBe("rate_limited");
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await call(grant.GET, { params: { id: "nope" } })).status).toBe(404); // other tokens are not affected
+  });
+
+  it("reads and replaces the policy set (admin only), refusing text that does not validate with its line", async () => {
+    const current = await call(policies.GET, { token: ADMIN });
+    expect(current.json).toMatchObject({ version: 1, ids: expect.arrayContaining(["prod-needs-reference"]) });
+    expect((await call(policies.GET)).status).toBe(403);
+    const bad = await call(policies.POST, { token: ADMIN, body: { text: `${current.json.text}\npermit(principal, action, resource) when { context.nope };`, comment: "typo" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/line \d+/);
+    expect(bad.json.error.details.problems[0].line).toBeGreaterThan(1);
+    expect((await call(policies.POST, { token: ADMIN, body: ["not", "an", "object"] })).status).toBe(400);
+    expect((await call(policies.POST, { token: ADMIN, body: { text: 42, comment: "wrong type" } })).status).toBe(400);
+    const ok = await call(policies.POST, { token: ADMIN, body: { text: current.json.text, comment: "same rules, new version" } });
+    expect(ok.status).toBe(201);
+    expect(ok.json.version).toBe(2);
   });
 
   it("serves an OpenAPI 3.1 document built from the validation schemas", async () => {

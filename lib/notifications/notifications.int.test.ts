@@ -44,7 +44,7 @@ async function pendingRequest(responseTargetSec = 3600) {
   const identity = await getDb().identity.create({ data: { name: `svc-n-${Math.random()}`, kind: "bot", environment: "prod", system: "x", ownerUserId: owner.id } });
   const { entitlement } = await createIssuerAndEntitlement({ environment: "prod" });
   await getDb().entitlement.update({ where: { id: entitlement.id }, data: { responseTargetSec } });
-  return createRequest({ actor: owner, identityId: identity.id, entitlementId: entitlement.id, durationSec: 600, justification: "nightly reconciliation run" });
+  return createRequest({ actor: owner, identityId: identity.id, entitlementId: entitlement.id, durationSec: 600, justification: "nightly reconciliation run", ticketRef: "OPS-9" });
 }
 
 describe("notifications", () => {
