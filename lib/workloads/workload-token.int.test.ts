@@ -39,7 +39,7 @@ beforeAll(async () => {
   const pair = await generateKeyPair("ES256", { extractable: true });
   key = pair.privateKey as CryptoKey;
   otherKey = (await generateKeyPair("ES256")).privateKey as CryptoKey;
-  const pub = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256" };
+  const pub = { ...(await exportJWK(pair.publicKey)), kty: "EC", kid: "k1", alg: "ES256" };
   const admin = systemActor("test");
   await createTrustedIssuer({ actor: admin, name: "github-actions", issuer: ISS, jwks: { keys: [pub] }, audience: AUD });
   const owner = await createUser(["owner"]);

@@ -5,4 +5,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(async ({ auth }) => ({ issuers: await findTrustedIssuers({ actor: auth.actor }) }));
 
-export const POST = apiRoute(async ({ auth, body }) => Response.json(await createTrustedIssuer({ actor: auth.actor, ...(objectBody(body) as never) }), { status: 201 }));
+export const POST = apiRoute(async ({ auth, body }) => {
+  const input = objectBody(body) as Parameters<typeof createTrustedIssuer>[0];
+  return Response.json(await createTrustedIssuer({ ...input, actor: auth.actor }), { status: 201 });
+});
