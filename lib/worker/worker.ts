@@ -10,6 +10,8 @@ import { issueDueGrants, nextIssueDue } from "../grants/issue-due-grants";
 import { syncExtensions } from "../grants/sync-extensions";
 import { deliverNotifications, nextNotificationDue } from "../notifications/deliver-notifications";
 import { anyUnhealthyIssuer, checkAllIssuers, probeUnhealthyIssuers } from "../issuers/issuer-health";
+import { escalateCampaigns, nextCampaignEscalation } from "../attestations/escalate-campaigns";
+import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
 import { WAKE_CHANNEL } from "./wake";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
@@ -31,6 +33,7 @@ const FULL_HEALTH_MS = 60_000;
 
 export const lanes: Lane[] = [
   { name: "revoke", run: (db, now) => revokeDueGrants({ db, now }), next: nextRevokeDue },
+  { name: "policy-drift", run: (db, now) => reevaluateGrants({ db, now }), next: async () => nextReevaluation() },
   {
     name: "issue",
     run: async (db, now) => (await issueDueGrants({ db, now })) + (await syncExtensions({ db })),
@@ -42,6 +45,7 @@ export const lanes: Lane[] = [
     next: async (db) => earliest(await nextRequestExpiry(db), await nextReminderDue(db)),
   },
   { name: "notify", run: (db, now) => deliverNotifications({ db, now }), next: nextNotificationDue },
+  { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
   {
     name: "issuer-health",
     run: async (db) => {
