@@ -1,10 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_ADMIN_TOKEN, E2E_DATA_DIR, E2E_PG_PORT, E2E_PORT } from "./e2e/config";
 
 // End-to-end tests drive Debian's Chromium against a production build started the way a user
 // starts Hourglass (`npm start`), on a fresh embedded PostgreSQL with the demo data.
 
-export const E2E_DATA_DIR = "/tmp/hourglass-e2e";
-const port = 3100;
+const port = E2E_PORT;
 
 export default defineConfig({
   testDir: "e2e",
@@ -36,9 +36,10 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       HOURGLASS_DATA_DIR: E2E_DATA_DIR,
-      HOURGLASS_PG_PORT: "54420",
+      HOURGLASS_PG_PORT: String(E2E_PG_PORT),
       HOURGLASS_LOCAL_SIGNIN: "true",
       NEXT_TELEMETRY_DISABLED: "1",
+      HOURGLASS_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     },
   },
 });

@@ -2,9 +2,12 @@ import { expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { E2E_DATA_DIR } from "../playwright.config";
+import { E2E_ADMIN_TOKEN, E2E_DATA_DIR, E2E_PG_PORT } from "./config";
+
+export { E2E_ADMIN_TOKEN };
 
 export const DEMO_PASSWORD = "hourglass-demo";
+
 
 export const demo = {
   admin: "admin@hourglass.local",
@@ -33,9 +36,14 @@ export async function signOut(page: Page) {
 }
 
 /** A connection to the database the app under test uses, to check what it wrote. */
-export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+export function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  return withDatabase("hourglass", fn);
+}
+
+/** A connection to another database of the same server (the demo issuers' target: "hourglass_target"). */
+export async function withDatabase<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const secrets = JSON.parse(readFileSync(path.join(E2E_DATA_DIR, "secrets.json"), "utf8")) as { pgPassword: string };
-  const c = new pg.Client({ host: "127.0.0.1", port: 54420, user: "postgres", password: secrets.pgPassword, database: "hourglass" });
+  const c = new pg.Client({ host: "127.0.0.1", port: E2E_PG_PORT, user: "postgres", password: secrets.pgPassword, database });
   await c.connect();
   try {
     return await fn(c);
