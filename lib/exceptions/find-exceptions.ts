@@ -1,10 +1,19 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { sortBy, type ListParams, type Page } from "../listing";
-import type { ExceptionStatus, Prisma, RiskTier } from "../generated/prisma/client";
+import type { ExceptionStatus, GrantStatus, Prisma, RiskTier } from "../generated/prisma/client";
+import { EXPIRING_SOON_DAYS } from "./limits";
 
 export const exceptionSortable = ["expiresAt", "createdAt", "riskRating", "status"] as const;
 export type ExceptionSort = (typeof exceptionSortable)[number];
+
+/**
+ * Named views of the list. queue: proposals waiting for security; expiring: accepted and ending
+ * within EXPIRING_SOON_DAYS; overdue: accepted, past the end, not yet closed (empty while the
+ * worker is healthy); mine: proposed by the actor.
+ */
+export const exceptionViews = ["queue", "expiring", "overdue", "mine", "all"] as const;
+export type ExceptionView = (typeof exceptionViews)[number];
 
 export type ExceptionRow = {
   id: string;
@@ -18,7 +27,25 @@ export type ExceptionRow = {
   requestedEndAt: string;
   expiresAt: string | null;
   createdAt: string;
+  renewal: boolean;
+  grantStatus: GrantStatus | null;
+  grantError: string | null;
 };
+
+export function exceptionViewWhere(actor: Actor, view: ExceptionView, now = new Date()): Prisma.ExceptionWhereInput {
+  switch (view) {
+    case "queue":
+      return { status: "proposed" };
+    case "expiring":
+      return { status: "accepted", expiresAt: { gt: now, lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000) } };
+    case "overdue":
+      return { status: "accepted", expiresAt: { lte: now } };
+    case "mine":
+      return { proposedById: actor.type === "user" ? actor.id : "00000000-0000-0000-0000-000000000000" };
+    case "all":
+      return {};
+  }
+}
 
 export async function findExceptions({
   actor,
@@ -27,11 +54,11 @@ export async function findExceptions({
 }: {
   actor: Actor;
   params: ListParams<ExceptionSort>;
-  filters?: { status?: ExceptionStatus };
+  filters?: { status?: ExceptionStatus; view?: ExceptionView };
 }): Promise<Page<ExceptionRow>> {
   assertCan(actor, "exception:read");
   const db = getDb();
-  const where: Prisma.ExceptionWhereInput = filters.status ? { status: filters.status } : {};
+  const where: Prisma.ExceptionWhereInput = { AND: [exceptionViewWhere(actor, filters.view ?? "all"), filters.status ? { status: filters.status } : {}] };
   const [total, rows] = await Promise.all([
     db.exception.count({ where }),
     db.exception.findMany({
@@ -44,6 +71,7 @@ export async function findExceptions({
         entitlement: { select: { name: true } },
         proposedBy: { select: { name: true } },
         acceptedBy: { select: { name: true } },
+        grant: { select: { status: true, lastError: true } },
       },
     }),
   ]);
@@ -63,6 +91,9 @@ export async function findExceptions({
       requestedEndAt: e.requestedEndAt.toISOString(),
       expiresAt: e.expiresAt?.toISOString() ?? null,
       createdAt: e.createdAt.toISOString(),
+      renewal: e.renewalOfId !== null,
+      grantStatus: e.grant?.status ?? null,
+      grantError: e.grant?.lastError ?? null,
     })),
   };
 }

@@ -11,6 +11,8 @@ import { syncExtensions } from "../grants/sync-extensions";
 import { deliverNotifications, nextNotificationDue } from "../notifications/deliver-notifications";
 import { anyUnhealthyIssuer, checkAllIssuers, probeUnhealthyIssuers } from "../issuers/issuer-health";
 import { escalateCampaigns, nextCampaignEscalation } from "../attestations/escalate-campaigns";
+import { closeEndedExceptions, nextExceptionCloseDue } from "../exceptions/close-ended-exceptions";
+import { nextExceptionReminderDue, remindExpiringExceptions } from "../exceptions/remind-expiring-exceptions";
 import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
 import { WAKE_CHANNEL } from "./wake";
 
@@ -45,6 +47,11 @@ export const lanes: Lane[] = [
     next: async (db) => earliest(await nextRequestExpiry(db), await nextReminderDue(db)),
   },
   { name: "notify", run: (db, now) => deliverNotifications({ db, now }), next: nextNotificationDue },
+  {
+    name: "exceptions",
+    run: async (db, now) => (await closeEndedExceptions({ db, now })) + (await remindExpiringExceptions({ db, now })),
+    next: async (db) => earliest(await nextExceptionCloseDue(db), await nextExceptionReminderDue(db)),
+  },
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
   {
     name: "issuer-health",
