@@ -27,7 +27,7 @@ export async function getException({ actor, exceptionId }: { actor: Actor; excep
       renewalOf: { select: { id: true, status: true, expiresAt: true, requestedEndAt: true } },
       renewals: { select: { id: true, status: true, createdAt: true, requestedEndAt: true }, orderBy: { createdAt: "desc" } },
       grant: {
-        select: { id: true, status: true, issuedAt: true, expiresAt: true, revokedAt: true, revokeReason: true, lastError: true, attempts: true, nextAttemptAt: true, issuerRef: true },
+        select: { id: true, status: true, issuedAt: true, expiresAt: true, revokedAt: true, revokeReason: true, lastError: true, attempts: true, nextAttemptAt: true, issuerRef: true, credentialSealed: true },
       },
     },
   });
@@ -56,8 +56,11 @@ export async function getException({ actor, exceptionId }: { actor: Actor; excep
     }
   }
   const reviewer = can(actor, "exception:review") && actor.type === "user" && !mine && e.identity.ownerUserId !== actor.id;
+  // Whether a credential waits for its one delivery; the sealed value itself never leaves lib/.
+  const grant = e.grant ? { ...e.grant, credentialSealed: undefined, credentialWaiting: e.grant.credentialSealed !== null } : null;
   return {
     ...e,
+    grant,
     mine,
     maxDays: maxExceptionDays[e.riskRating],
     ruleProblem,

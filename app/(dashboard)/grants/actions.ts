@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { extendGrant } from "@/lib/grants/extend-grant";
 import { forceResolveGrant } from "@/lib/grants/force-resolve-grant";
+import { takeCredential } from "@/lib/grants/take-credential";
+import type { Credential } from "@/lib/issuers/types";
 import { runAction, type ActionResult } from "@/lib/web/action";
 
 const text = (form: FormData, key: string) => String(form.get(key) ?? "");
@@ -36,4 +38,8 @@ export async function forceResolveGrantAction(_prev: ActionResult | null, form: 
   }, "Grant closed by force-resolve");
   revalidatePath(`/grants/${grantId}`);
   return result;
+}
+
+export async function takeCredentialAction(grantId: string): Promise<ActionResult<Credential | null>> {
+  return runAction((actor) => takeCredential({ actor, grantId }));
 }

@@ -4,9 +4,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createRequest } from "@/lib/requests/create-request";
 import { cancelRequest } from "@/lib/requests/cancel-request";
-import { takeCredential } from "@/lib/grants/take-credential";
 import { completeBreakGlassReview } from "@/lib/requests/complete-break-glass-review";
-import type { Credential } from "@/lib/issuers/types";
 import { runAction, type ActionResult } from "@/lib/web/action";
 
 const text = (form: FormData, key: string) => String(form.get(key) ?? "");
@@ -37,10 +35,6 @@ export async function cancelRequestAction(requestId: string): Promise<ActionResu
   }, "Request cancelled");
   if (result.ok) revalidatePath(`/requests/${requestId}`);
   return result;
-}
-
-export async function takeCredentialAction(grantId: string): Promise<ActionResult<Credential | null>> {
-  return runAction((actor) => takeCredential({ actor, grantId }));
 }
 
 export async function completeReviewAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { notFound as notFoundPage } from "next/navigation";
 import { getException } from "@/lib/exceptions/get-exception";
 import { isAppError } from "@/lib/errors";
@@ -150,6 +151,14 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
                 </dd>
                 <dt className="text-zinc-500">Issued</dt>
                 <dd>{formatTime(iso(g.issuedAt))}</dd>
+                {e.mine && g.status === "active" && g.credentialWaiting ? (
+                  <>
+                    <dt className="text-zinc-500">Credential</dt>
+                    <dd>
+                      <CredentialReveal grantId={g.id} />
+                    </dd>
+                  </>
+                ) : null}
                 <dt className="text-zinc-500">Issuer reference</dt>
                 <dd className="font-mono text-xs">{g.issuerRef ?? "—"}</dd>
                 <dt className="text-zinc-500">Revoked</dt>

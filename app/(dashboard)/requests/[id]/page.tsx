@@ -10,7 +10,8 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
 import { formatTime } from "@/components/ui/format";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { CancelButton, CredentialReveal, ReviewForm } from "./_components/request-controls";
+import { CancelButton, ReviewForm } from "./_components/request-controls";
+import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { can } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Request" };
