@@ -1,0 +1,250 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound as notFoundPage } from "next/navigation";
+import { can } from "@/lib/authz";
+import { isAppError } from "@/lib/errors";
+import { getIdentity } from "@/lib/identities/get-identity";
+import { requireArea } from "@/lib/web/session";
+import { PageHeader } from "@/components/ui/page-header";
+import { Badge, StatusBadge } from "@/components/ui/badge";
+import { formatDate, formatTime } from "@/components/ui/format";
+import { StatusChangeForm } from "./_components/status-change-form";
+
+export const metadata: Metadata = { title: "Identity" };
+
+const card = "rounded-lg border border-zinc-200 bg-white p-4 text-sm";
+const th = "px-3 py-2 font-medium";
+const td = "px-3 py-2 align-top";
+
+function Section({ title, count, children, testId }: { title: string; count?: number; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="mt-6" data-testid={testId}>
+      <h2 className="mb-2 font-semibold">
+        {title}
+        {count !== undefined ? <span className="ml-1 font-normal text-zinc-500">({count})</span> : null}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Table({ head, empty, children, rows }: { head: string[]; empty: string; rows: number; children: React.ReactNode }) {
+  if (rows === 0) return <p className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-3 text-sm text-zinc-500">{empty}</p>;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+      <table className="w-full text-left text-sm">
+        <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col" className={th}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export default async function IdentityPage({ params }: PageProps<"/identities/[id]">) {
+  const actor = await requireArea("identities");
+  const { id } = await params;
+  const i = await getIdentity({ actor, identityId: id }).catch((e) => {
+    if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
+    throw e;
+  });
+  const mayChangeStatus = can(actor, "identity:quarantine") && i.status !== "decommissioned";
+  const none = <span className="text-zinc-400">—</span>;
+  return (
+    <>
+      <PageHeader title={i.name} description={`${i.kind.replaceAll("_", " ")} in ${i.environment}, system ${i.system}.`} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section className={card}>
+          <dl className="grid grid-cols-[9rem_1fr] gap-y-2">
+            <dt className="text-zinc-500">Status</dt>
+            <dd className="flex flex-wrap items-center gap-1" data-testid="identity-status">
+              <StatusBadge value={i.status} />
+              <StatusBadge value={i.environment} />
+              <Badge>{i.kind.replaceAll("_", " ")}</Badge>
+              <StatusBadge value={i.criticality} />
+            </dd>
+            <dt className="text-zinc-500">Owner</dt>
+            <dd data-testid="identity-owner">
+              {i.owner ? (i.owner.type === "user" ? `${i.owner.name} (${i.owner.email})` : `team ${i.owner.name}`) : <span className="text-red-700">unowned</span>}
+            </dd>
+            <dt className="text-zinc-500">Last attested</dt>
+            <dd className={i.attestationOverdue ? "text-amber-800" : undefined}>
+              {i.lastAttestedAt ? formatDate(i.lastAttestedAt) : "never"}
+              {i.attestationOverdue ? ` · overdue (every ${i.attestationWindowDays} days)` : ""}
+            </dd>
+            <dt className="text-zinc-500">Description</dt>
+            <dd className="whitespace-pre-line">{i.description || none}</dd>
+            <dt className="text-zinc-500">Registered</dt>
+            <dd>{formatTime(i.createdAt)}</dd>
+            <dt className="text-zinc-500">API tokens</dt>
+            <dd>{i.activeApiTokens} active</dd>
+            {i.delegation.actsFor.length ? (
+              <>
+                <dt className="text-zinc-500">Acts for</dt>
+                <dd>
+                  {i.delegation.actsFor.map((p, n) => (
+                    <span key={p.id}>
+                      {n ? ", " : ""}
+                      <Link className="underline" href={`/identities/${p.id}`}>
+                        {p.name}
+                      </Link>
+                    </span>
+                  ))}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          <h3 className="mb-2 mt-4 font-semibold">Workload binding</h3>
+          <dl className="grid grid-cols-[9rem_1fr] gap-y-2" data-testid="identity-workload">
+            <dt className="text-zinc-500">OIDC issuer</dt>
+            <dd className="break-all font-mono text-xs">{i.workload.issuer ?? none}</dd>
+            <dt className="text-zinc-500">Subject</dt>
+            <dd className="break-all font-mono text-xs">{i.workload.subject ?? none}</dd>
+            <dt className="text-zinc-500">SPIFFE ID</dt>
+            <dd className="break-all font-mono text-xs">{i.workload.spiffeId ?? none}</dd>
+          </dl>
+        </section>
+        <section className={`${card} space-y-5`}>
+          {mayChangeStatus ? (
+            <>
+              {i.status === "active" ? (
+                <div>
+                  <h2 className="mb-1 font-semibold">Quarantine</h2>
+                  <p className="mb-2 text-zinc-600">Its active grants are revoked at their issuers and its pending requests cancelled. It can be reactivated later.</p>
+                  <StatusChangeForm identityId={i.id} change="quarantine" label="Quarantine" tone="red" />
+                </div>
+              ) : null}
+              {i.status === "quarantined" ? (
+                <div>
+                  <h2 className="mb-1 font-semibold">Reactivate</h2>
+                  <p className="mb-2 text-zinc-600">Lifts the quarantine. Revoked grants stay revoked: access is requested again.</p>
+                  <StatusChangeForm identityId={i.id} change="reactivate" label="Reactivate" tone="plain" />
+                </div>
+              ) : null}
+              <div>
+                <h2 className="mb-1 font-semibold">Decommission</h2>
+                <p className="mb-2 text-zinc-600">Retires it for good: grants revoked, pending requests cancelled, API tokens ended.</p>
+                <StatusChangeForm identityId={i.id} change="decommission" label="Decommission" tone="red" />
+              </div>
+            </>
+          ) : (
+            <p className="text-zinc-600">{i.status === "decommissioned" ? "This identity is decommissioned." : "Security or an admin can quarantine or decommission this identity."}</p>
+          )}
+          {i.attachedPrincipals.length ? (
+            <div data-testid="identity-attached">
+              <h2 className="mb-1 font-semibold">Accounts found by discovery</h2>
+              <ul className="space-y-1">
+                {i.attachedPrincipals.map((p) => (
+                  <li key={`${p.issuerId}:${p.principal}`}>
+                    <span className="font-mono text-xs">{p.principal}</span> on {p.issuer} <span className="text-xs text-zinc-500">attached {formatDate(p.at)}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </section>
+      </div>
+
+      <Section title="Owner history" count={i.ownerHistory.length} testId="identity-owner-history">
+        <Table head={["When", "From", "To", "By", "Why"]} rows={i.ownerHistory.length} empty="The owner has not changed since the identity was registered.">
+          {i.ownerHistory.map((h) => (
+            <tr key={h.id}>
+              <td className={`${td} whitespace-nowrap`}>{formatTime(h.at)}</td>
+              <td className={td}>{h.from ?? "unowned"}</td>
+              <td className={td}>{h.to ?? "unowned"}</td>
+              <td className={td}>{h.by}</td>
+              <td className={td}>{h.reason || none}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+
+      <Section title={i.grantCount > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
+        <Table head={["Entitlement", "Issuer", "Status", "Issued", "Ends", "Revoked"]} rows={i.grants.length} empty="No grant yet.">
+          {i.grants.map((g) => (
+            <tr key={g.id}>
+              <td className={td}>
+                <Link className="font-medium hover:underline" href={`/grants/${g.id}`}>
+                  {g.entitlement}
+                </Link>
+              </td>
+              <td className={td}>{g.issuer}</td>
+              <td className={td}>
+                <span className="flex flex-wrap gap-1">
+                  <StatusBadge value={g.status} />
+                  {g.standing ? <Badge tone="violet">standing</Badge> : null}
+                  {g.breakGlass ? <Badge tone="red">break-glass</Badge> : null}
+                </span>
+              </td>
+              <td className={`${td} whitespace-nowrap`}>{formatTime(g.issuedAt)}</td>
+              <td className={`${td} whitespace-nowrap`}>{formatTime(g.expiresAt)}</td>
+              <td className={`${td} whitespace-nowrap`}>
+                {g.revokedAt ? `${formatTime(g.revokedAt)} (${g.revokeReason?.replaceAll("_", " ")})` : g.revokeReason ? `pending (${g.revokeReason.replaceAll("_", " ")})` : none}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+
+      <Section title="Exceptions" count={i.exceptions.length} testId="identity-exceptions">
+        <Table head={["Entitlement", "Status", "Risk", "Why", "Proposed by", "Accepted by", "Ends"]} rows={i.exceptions.length} empty="No standing access was ever asked for.">
+          {i.exceptions.map((e) => (
+            <tr key={e.id}>
+              <td className={td}>{e.entitlement}</td>
+              <td className={td}>
+                <StatusBadge value={e.status} />
+              </td>
+              <td className={td}>
+                <StatusBadge value={e.riskRating} />
+              </td>
+              <td className={`${td} max-w-sm text-zinc-600`}>{e.justification}</td>
+              <td className={td}>{e.proposedBy}</td>
+              <td className={td}>{e.acceptedBy ?? none}</td>
+              <td className={`${td} whitespace-nowrap`}>{formatDate(e.expiresAt ?? e.requestedEndAt)}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+
+      <Section title="Attestations" count={i.attestations.length} testId="identity-attestations">
+        <Table head={["Campaign", "Due", "Decision", "By", "When", "Comment"]} rows={i.attestations.length} empty="Not part of any attestation campaign yet.">
+          {i.attestations.map((a) => (
+            <tr key={a.id}>
+              <td className={td}>{a.campaign}</td>
+              <td className={`${td} whitespace-nowrap`}>{formatDate(a.dueAt)}</td>
+              <td className={td}>{a.decision ? <StatusBadge value={a.decision} /> : <span className="text-amber-800">open</span>}</td>
+              <td className={td}>{a.attestedBy ?? none}</td>
+              <td className={`${td} whitespace-nowrap`}>{formatTime(a.attestedAt)}</td>
+              <td className={`${td} text-zinc-600`}>{a.comment || none}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+
+      <Section title="Audit trail" count={i.audit.length} testId="identity-audit">
+        {i.audit.length ? (
+          <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
+            {i.audit.map((h) => (
+              <li key={h.seq} className="grid grid-cols-[11rem_14rem_1fr] gap-2">
+                <span className="text-zinc-500">{formatTime(h.at)}</span>
+                <span className="font-mono text-xs">{h.action}</span>
+                <span className="truncate text-xs text-zinc-600" title={JSON.stringify(h.data)}>
+                  {h.actor} {Object.keys(h.data).length ? JSON.stringify(h.data) : ""}
+                </span>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="text-sm text-zinc-500">No event recorded about this identity.</p>
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { getDb } from "../db";
+import { assertCan, type Actor } from "../authz";
+import { notFound } from "../errors";
+import { parseInput } from "../validation";
+import { UNATTESTED_AFTER_DAYS, unattestedSince } from "./find-identities";
+import { loadDriftAttachments } from "./drift-attachments";
+
+const RECENT_GRANTS = 50;
+const AUDIT_EVENTS = 300;
+
+type Named = { id: string; name: string };
+
+export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
+
+/**
+ * One identity with everything the inventory knows about it: owner and the history of owners,
+ * workload binding, recent grants, exceptions, attestations, drift attached to it, and the audit trail.
+ */
+export async function getIdentity({ actor, identityId }: { actor: Actor; identityId: string }) {
+  assertCan(actor, "identity:read");
+  const id = parseInput(z.string().uuid("Unknown identity"), identityId);
+  const db = getDb();
+  const identity = await db.identity.findUnique({
+    where: { id },
+    include: {
+      ownerUser: { select: { id: true, name: true, email: true } },
+      ownerTeam: { select: { id: true, name: true } },
+      ownerChanges: { orderBy: { createdAt: "desc" } },
+      delegatesFor: { include: { principal: { select: { id: true, name: true } } } },
+      delegatedBy: { include: { agent: { select: { id: true, name: true } } } },
+      _count: { select: { grants: true, apiTokens: { where: { revokedAt: null } } } },
+    },
+  });
+  if (!identity) throw notFound("Identity");
+
+  const [grants, exceptions, attestations, audit] = await Promise.all([
+    db.grant.findMany({
+      where: { identityId: id },
+      orderBy: { createdAt: "desc" },
+      take: RECENT_GRANTS,
+      include: { entitlement: { select: { id: true, name: true } }, issuer: { select: { name: true, type: true } } },
+    }),
+    db.exception.findMany({
+      where: { identityId: id },
+      orderBy: { createdAt: "desc" },
+      include: { entitlement: { select: { id: true, name: true } }, proposedBy: { select: { name: true } }, acceptedBy: { select: { name: true } } },
+    }),
+    db.attestation.findMany({
+      where: { identityId: id },
+      orderBy: { createdAt: "desc" },
+      include: { campaign: { select: { id: true, name: true, dueAt: true, status: true } }, attestedBy: { select: { name: true } } },
+    }),
+    db.auditEvent.findMany({ where: { subjectType: "identity", subjectId: id }, orderBy: { seq: "desc" }, take: AUDIT_EVENTS }),
+  ]);
+
+  // Owner history stores ids; resolve them to names in two queries.
+  const userIds = new Set<string>();
+  const teamIds = new Set<string>();
+  for (const c of identity.ownerChanges) {
+    [c.fromUserId, c.toUserId, c.changedById].forEach((u) => u && userIds.add(u));
+    [c.fromTeamId, c.toTeamId].forEach((t) => t && teamIds.add(t));
+  }
+  const [users, teams] = await Promise.all([
+    userIds.size ? db.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }) : Promise.resolve([] as Named[]),
+    teamIds.size ? db.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, name: true } }) : Promise.resolve([] as Named[]),
+  ]);
+  const userName = new Map(users.map((u) => [u.id, u.name]));
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  const ownerLabel = (userId: string | null, teamId: string | null) =>
+    userId ? (userName.get(userId) ?? "a removed user") : teamId ? `team ${teamName.get(teamId) ?? "(removed)"}` : null;
+
+  const attached = [...(await loadDriftAttachments(db)).values()]
+    .filter((a) => a.identityId === id)
+    .map((a) => ({ issuerId: a.issuerId, issuer: a.issuer, principal: a.principal, at: a.at.toISOString() }));
+
+  return {
+    id: identity.id,
+    name: identity.name,
+    kind: identity.kind,
+    environment: identity.environment,
+    system: identity.system,
+    criticality: identity.criticality,
+    description: identity.description,
+    status: identity.status,
+    createdAt: identity.createdAt.toISOString(),
+    updatedAt: identity.updatedAt.toISOString(),
+    lastAttestedAt: identity.lastAttestedAt?.toISOString() ?? null,
+    attestationOverdue: !identity.lastAttestedAt || identity.lastAttestedAt < unattestedSince(),
+    attestationWindowDays: UNATTESTED_AFTER_DAYS,
+    owner: identity.ownerUser
+      ? { type: "user" as const, id: identity.ownerUser.id, name: identity.ownerUser.name, email: identity.ownerUser.email }
+      : identity.ownerTeam
+        ? { type: "team" as const, id: identity.ownerTeam.id, name: identity.ownerTeam.name }
+        : null,
+    ownerHistory: identity.ownerChanges.map((c) => ({
+      id: c.id,
+      at: c.createdAt.toISOString(),
+      from: ownerLabel(c.fromUserId, c.fromTeamId),
+      to: ownerLabel(c.toUserId, c.toTeamId),
+      by: c.changedById ? (userName.get(c.changedById) ?? "a removed user") : "system",
+      reason: c.reason,
+    })),
+    workload: { issuer: identity.workloadIssuer, subject: identity.workloadSubject, spiffeId: identity.spiffeId },
+    delegation: {
+      actsFor: identity.delegatesFor.map((d) => d.principal),
+      actedForBy: identity.delegatedBy.map((d) => d.agent),
+    },
+    activeApiTokens: identity._count.apiTokens,
+    grantCount: identity._count.grants,
+    grants: grants.map((g) => ({
+      id: g.id,
+      status: g.status,
+      entitlement: g.entitlement.name,
+      issuer: g.issuer.name,
+      standing: g.exceptionId !== null,
+      breakGlass: g.breakGlass,
+      issuedAt: g.issuedAt?.toISOString() ?? null,
+      expiresAt: g.expiresAt.toISOString(),
+      revokedAt: g.revokedAt?.toISOString() ?? null,
+      revokeReason: g.revokeReason,
+      lastError: g.lastError,
+    })),
+    exceptions: exceptions.map((e) => ({
+      id: e.id,
+      status: e.status,
+      entitlement: e.entitlement.name,
+      riskRating: e.riskRating,
+      justification: e.justification,
+      proposedBy: e.proposedBy.name,
+      acceptedBy: e.acceptedBy?.name ?? null,
+      requestedEndAt: e.requestedEndAt.toISOString(),
+      expiresAt: e.expiresAt?.toISOString() ?? null,
+    })),
+    attestations: attestations.map((a) => ({
+      id: a.id,
+      campaign: a.campaign.name,
+      campaignStatus: a.campaign.status,
+      dueAt: a.campaign.dueAt.toISOString(),
+      decision: a.decision,
+      comment: a.comment,
+      attestedBy: a.attestedBy?.name ?? null,
+      attestedAt: a.attestedAt?.toISOString() ?? null,
+    })),
+    attachedPrincipals: attached,
+    audit: audit.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data as Record<string, unknown> })),
+  };
+}
+
