@@ -7,6 +7,8 @@ import { parseInput } from "../validation";
 import { DRIFT_ATTACHED, attachmentKey, loadDriftAttachments } from "./drift-attachments";
 import { driftPrincipal, driftPrivilege, identityRef, issuerIdInput, privilegeOfTarget } from "./drift-rules";
 import { resolveIdentity } from "./resolve-identity";
+import { assertProposalRules, proposalFields } from "../exceptions/proposal-rules";
+import { maxExceptionDays } from "../exceptions/limits";
 
 const input = z.object({
   issuerId: issuerIdInput,
@@ -14,11 +16,11 @@ const input = z.object({
   privilege: driftPrivilege,
   /** The identity's id or unique name; defaults to the identity the principal is attached to. */
   identity: identityRef.optional().or(z.literal("").transform(() => undefined)),
-  justification: z.string().trim().min(10, "Say why this standing access should stay, in at least 10 characters").max(2000),
-  compensatingControls: z.string().trim().max(2000).default(""),
-  riskRating: z.enum(["low", "medium", "high", "critical"]).optional(),
-  /** How long the exception is asked for. */
-  days: z.number().int("Whole days").min(1, "At least one day").max(365, "At most 365 days; renew it after a review").default(90),
+  justification: proposalFields.justification,
+  compensatingControls: proposalFields.compensatingControls,
+  riskRating: proposalFields.riskRating.optional(),
+  /** How long the exception is asked for; by default the longest its risk rating allows. */
+  days: z.number().int("Whole days").min(1, "At least one day").max(365, "At most 365 days; renew it after a review").optional(),
   reviewCadenceDays: z.number().int().min(7).max(365).default(30),
 });
 
@@ -52,8 +54,10 @@ export async function adoptDriftAsException({ actor, ...raw }: { actor: Actor } 
     const open = await tx.exception.findFirst({ where: { identityId: identity.id, entitlementId: entitlement.id, status: { in: ["proposed", "changes_requested", "accepted"] } } });
     if (open) throw new AppError("conflict", `${identity.name} already has a ${open.status.replaceAll("_", " ")} exception for ${entitlement.name}`);
 
-    const requestedEndAt = new Date(Date.now() + v.days * 86_400_000);
+    // The same rules as any proposal, so security can accept what drift adoption proposes.
     const riskRating = v.riskRating ?? entitlement.riskTier;
+    const requestedEndAt = new Date(Date.now() + (v.days ?? maxExceptionDays[riskRating]) * 86_400_000);
+    assertProposalRules({ identity, entitlement, riskRating, requestedEndAt, now: new Date() });
     const exception = await tx.exception.create({
       data: {
         identityId: identity.id,

@@ -388,28 +388,28 @@ describe("drift discovery in a real PostgreSQL", () => {
   });
 
   it("adopts an attached finding as a proposed exception; once accepted it is no longer drift", async () => {
-    const r = await adoptDriftAsException({ actor: security, issuerId, principal: UNMANAGED, privilege: GROUP, justification: "the batch cannot use short-lived credentials yet", days: 30 });
+    const r = await adoptDriftAsException({ actor: security, issuerId, principal: UNMANAGED, privilege: GROUP, justification: "the batch cannot use short-lived credentials yet", compensatingControls: "read-only role, nightly window only", days: 30 });
     const exception = await db().exception.findUniqueOrThrow({ where: { id: r.exceptionId } });
     expect(exception).toMatchObject({ identityId: identity.id, status: "proposed", proposedById: security.id, riskRating: "medium" });
     expect(has(await report(), UNMANAGED)?.exception).toEqual({ id: r.exceptionId, status: "proposed" });
     expect(await countAudit("drift.adopted")).toBe(1);
-    await expect(adoptDriftAsException({ actor: security, issuerId, principal: UNMANAGED, privilege: GROUP, justification: "the batch cannot use short-lived credentials yet" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(adoptDriftAsException({ actor: security, issuerId, principal: UNMANAGED, privilege: GROUP, justification: "the batch cannot use short-lived credentials yet", compensatingControls: "read-only role, nightly window only" })).rejects.toMatchObject({ code: "conflict" });
 
     await db().exception.update({ where: { id: r.exceptionId }, data: { status: "accepted", acceptedById: admin.id, acceptedAt: new Date() } });
     expect(has(await report(), UNMANAGED)).toBeUndefined();
   });
 
   it("refuses to adopt without an identity or without an entitlement for the privilege", async () => {
-    await expect(adoptDriftAsException({ actor: security, issuerId, principal: MULTI, privilege: GROUP, justification: "we need this for now, really" })).rejects.toMatchObject({
+    await expect(adoptDriftAsException({ actor: security, issuerId, principal: MULTI, privilege: GROUP, justification: "we need this for now, really", compensatingControls: "read-only role, nightly window only" })).rejects.toMatchObject({
       code: "validation_failed",
       details: { fields: { identity: expect.any(String) } },
     });
-    await expect(adoptDriftAsException({ actor: security, issuerId, principal: STALE, privilege: OTHER_GROUP, identity: identity.name, justification: "we need this for now, really" })).rejects.toMatchObject({
+    await expect(adoptDriftAsException({ actor: security, issuerId, principal: STALE, privilege: OTHER_GROUP, identity: identity.name, justification: "we need this for now, really", compensatingControls: "read-only role, nightly window only" })).rejects.toMatchObject({
       code: "validation_failed",
       message: expect.stringMatching(/No entitlement grants/),
     });
-    await expect(adoptDriftAsException({ actor: security, issuerId, principal: MULTI, privilege: GROUP, identity: identity.name, justification: "short" })).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(adoptDriftAsException({ actor: owner, issuerId, principal: MULTI, privilege: GROUP, identity: identity.name, justification: "we need this for now, really" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(adoptDriftAsException({ actor: security, issuerId, principal: MULTI, privilege: GROUP, identity: identity.name, justification: "short", compensatingControls: "read-only role, nightly window only" })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(adoptDriftAsException({ actor: owner, issuerId, principal: MULTI, privilege: GROUP, identity: identity.name, justification: "we need this for now, really", compensatingControls: "read-only role, nightly window only" })).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("revokes a finding at the target: the membership is gone and the role's sessions are ended", async () => {

@@ -59,7 +59,7 @@ export async function adoptDriftAction(_prev: ActionResult<{ exceptionId: string
         identity: text(form, "identity"),
         justification: text(form, "justification"),
         compensatingControls: text(form, "compensatingControls"),
-        days: Number(text(form, "days") || 90),
+        days: text(form, "days") ? Number(text(form, "days")) : undefined,
       }),
     "Exception proposed for review",
   );

@@ -57,12 +57,12 @@ export function DriftResolutions(p: Props) {
           <form action={adopt} className="mt-2 space-y-1">
             {hidden}
             <input name="identity" required defaultValue={p.attachedTo ?? ""} placeholder="Identity name" aria-label="Identity" className={`${input} w-full`} />
-            <textarea name="justification" required minLength={10} rows={2} placeholder="Why this standing access should stay" aria-label="Justification" className={`${input} w-full`} />
-            <input name="compensatingControls" placeholder="Compensating controls (optional)" aria-label="Compensating controls" className={`${input} w-full`} />
+            <textarea name="justification" required minLength={20} rows={2} placeholder="Why this standing access should stay" aria-label="Justification" className={`${input} w-full`} />
+            <input name="compensatingControls" required minLength={10} placeholder="Compensating controls" aria-label="Compensating controls" className={`${input} w-full`} />
             <label className="flex items-center gap-2 text-sm">
               For
-              <input name="days" type="number" min={1} max={365} defaultValue={90} aria-label="Days" className={`${input} w-20`} />
-              days
+              <input name="days" type="number" min={1} max={180} placeholder="max" aria-label="Days" className={`${input} w-20`} />
+              days (empty: the longest its risk rating allows)
             </label>
             <button disabled={adopting} className="rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-50 disabled:opacity-50">
               Propose exception
