@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { History } from "@/components/ui/history";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { notFound as notFoundPage } from "next/navigation";
 import { getException } from "@/lib/exceptions/get-exception";
@@ -214,20 +215,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
           ) : null}
         </div>
       </div>
-      <section className="mt-6">
-        <h2 className="mb-2 font-semibold">History</h2>
-        <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm" data-testid="exception-history">
-          {e.history.map((h) => (
-            <li key={h.seq} className="grid grid-cols-[11rem_16rem_1fr] gap-2">
-              <span className="text-zinc-500">{formatTime(h.at)}</span>
-              <span className="font-mono text-xs">{h.action}</span>
-              <span className="truncate text-xs text-zinc-600">
-                {h.actor} {Object.keys(h.data as object).length ? JSON.stringify(h.data) : ""}
-              </span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <History entries={e.history} testId="exception-history" />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { History } from "@/components/ui/history";
 import { notFound as notFoundPage } from "next/navigation";
 import { can } from "@/lib/authz";
 import { getGrant } from "@/lib/grants/get-grant";
@@ -117,20 +118,7 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
           {!mayRevoke && !(g.mine && g.status === "active") && !["revoke_failed", "irrevocable"].includes(g.status) ? <p className="text-zinc-600">Nothing to do on this grant.</p> : null}
         </section>
       </div>
-      <section className="mt-6">
-        <h2 className="mb-2 font-semibold">History</h2>
-        <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm" data-testid="grant-history">
-          {g.history.map((h) => (
-            <li key={h.seq} className="grid grid-cols-[11rem_14rem_1fr] gap-2">
-              <span className="text-zinc-500">{formatTime(h.at)}</span>
-              <span className="font-mono text-xs">{h.action}</span>
-              <span className="truncate text-xs text-zinc-600">
-                {h.actor} {Object.keys(h.data as object).length ? JSON.stringify(h.data) : ""}
-              </span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <History entries={g.history} testId="grant-history" />
     </>
   );
 }
