@@ -16,6 +16,9 @@ export type PrivilegeMetrics = {
   extended: number;
   failingRevocations: number;
   standingExceptions: number;
+  /** Share of active identities whose owner attested them in the last 90 days. */
+  attestedShare: number | null;
+  unattestedIdentities: number;
 };
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -42,10 +45,13 @@ export async function getPrivilegeMetrics({ actor, windowDays = 30 }: { actor: A
       count(*) FILTER (WHERE extensions > 0) AS extended
     FROM "Grant"
     WHERE "createdAt" >= ${since} AND "exceptionId" IS NULL`;
-  const [activeNow, failingRevocations, standingExceptions] = await Promise.all([
+  const attestedSince = new Date(Date.now() - 90 * 86400_000);
+  const [activeNow, failingRevocations, standingExceptions, activeIdentities, attested] = await Promise.all([
     db.grant.count({ where: { status: "active", exceptionId: null } }),
     db.grant.count({ where: { status: { in: ["revoke_failed", "irrevocable"] } } }),
     db.exception.count({ where: { status: "accepted" } }),
+    db.identity.count({ where: { status: "active" } }),
+    db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince } } }),
   ]);
   return {
     windowDays,
@@ -61,5 +67,7 @@ export async function getPrivilegeMetrics({ actor, windowDays = 30 }: { actor: A
     extended: Number(row.extended),
     failingRevocations,
     standingExceptions,
+    attestedShare: activeIdentities ? attested / activeIdentities : null,
+    unattestedIdentities: activeIdentities - attested,
   };
 }

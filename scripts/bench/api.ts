@@ -134,8 +134,11 @@ async function main() {
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - start) / 1000;
-  server.kill("SIGTERM");
-  await new Promise((r) => server.once("exit", r));
+  const serverDied = server.exitCode !== null || server.signalCode !== null;
+  if (!serverDied) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
   await db.stop();
 
   const s = stats(latencies);
@@ -151,7 +154,7 @@ async function main() {
       [`policy evaluation alone, ${pol.policies} policies`, pol.n, pol.p50, pol.p90, pol.p99, pol.max],
     ]),
   );
-  console.log(`\nerrors: ${errors}; 201 without a credential: ${noCredential}`);
+  console.log(`\nerrors: ${errors}; 201 without a credential: ${noCredential}${serverDied ? "; THE SERVER DIED DURING THE RUN (see its stderr above)" : ""}`);
   console.log(`targets: p50 ≤ 15 ms (${s.p50.toFixed(1)}), p99 ≤ 60 ms (${s.p99.toFixed(1)}), zero errors (${errors}), policy p99 ≤ 2 ms (${pol.p99.toFixed(3)}) → ${s.p50 <= 15 && s.p99 <= 60 && errors === 0 && pol.p99 <= 2 ? "MET" : "NOT MET"}`);
 }
 

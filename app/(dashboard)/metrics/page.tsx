@@ -31,6 +31,8 @@ export default async function MetricsPage() {
     ["Extended", String(m.extended), "grants given more time by a new decision"],
     ["Failing revocations", String(m.failingRevocations), "revoke not yet confirmed by the issuer"],
     ["Standing exceptions", String(m.standingExceptions), "risk-accepted standing access in force"],
+    ["Attested", pct(m.attestedShare), "active identities confirmed by their owner in the last 90 days"],
+    ["Not attested", String(m.unattestedIdentities), "active identities without a confirmation in 90 days"],
   ];
   return (
     <>
