@@ -86,7 +86,7 @@ export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; bo
     changeRef: input.context?.change,
     jobRef: input.context?.jobRef,
     publicKey: input.publicKey,
-
+    issueInline: true,
   });
   if (created.grantId) await issueGrantNow({ db: getDb(), grantId: created.grantId });
   return present(actor, created.id);

@@ -113,14 +113,14 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
 
 /**
  * Issues one grant now, in the caller's request (the machine API does this for an auto-approved
- * request so the credential comes back in the response). Same claim and lease as the worker; if
- * a worker already took it, this does nothing and the worker finishes it.
+ * request so the credential comes back in the response). Only a grant nobody has tried yet is
+ * taken (the request leased it to its caller); otherwise the worker has it and finishes it.
  */
 export async function issueGrantNow({ db, grantId }: { db: Db; grantId: string }): Promise<boolean> {
   const lease = new Date(Date.now() + CLAIM_LEASE_MS);
   const claimed = await db.$queryRaw<Claimed[]>`
     UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${lease}, "updatedAt" = now()
-    WHERE g.id IN (SELECT id FROM "Grant" WHERE id = ${grantId}::uuid AND status = 'issuing' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()) FOR UPDATE SKIP LOCKED)
+    WHERE g.id IN (SELECT id FROM "Grant" WHERE id = ${grantId}::uuid AND status = 'issuing' AND attempts = 0 FOR UPDATE SKIP LOCKED)
     RETURNING g.id, g.attempts`;
   if (claimed.length === 0) return false;
   await issueOne(db, claimed[0]);

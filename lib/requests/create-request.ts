@@ -26,13 +26,20 @@ export const createRequestInput = z.object({
   idempotencyKey: z.string().trim().min(1).max(200).optional(),
 });
 
+/** How long an inline issue has before the worker takes the grant over. */
+export const INLINE_ISSUE_LEASE_MS = 10_000;
+
 export type CreatedRequest = { id: string; status: string; decision: Decision; grantId: string | null };
 
 /**
  * A user asks for access on behalf of an identity they own or operate. The decision is made now:
  * approved at once (a grant is queued for issue), sent to approvers, or refused.
  */
-export async function createRequest({ actor, ...raw }: { actor: Actor } & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
+export async function createRequest({
+  actor,
+  issueInline = false,
+  ...raw
+}: { actor: Actor; /** The caller issues an approved grant itself (the API); the worker takes over only if it does not. */ issueInline?: boolean } & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
   assertCan(actor, "request:create");
   const input = parseInput(createRequestInput, raw);
   if (input.breakGlass) assertCan(actor, "request:break_glass");
@@ -120,6 +127,8 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
           status: "issuing",
           breakGlass: input.breakGlass,
           expiresAt: new Date(now.getTime() + durationSec * 1000),
+          // Leased to the caller for a moment, so the worker does not race it for the same grant.
+          ...(issueInline ? { nextAttemptAt: new Date(now.getTime() + INLINE_ISSUE_LEASE_MS) } : {}),
         },
       });
       grantId = grant.id;
@@ -139,7 +148,7 @@ export async function createRequest({ actor, ...raw }: { actor: Actor } & z.inpu
           link: `/requests/${request.id}`,
         });
       }
-      await wakeWorkers(tx, "grant.issuing");
+      if (!issueInline) await wakeWorkers(tx, "grant.issuing");
     } else if (status === "pending") {
       await enqueueNotification(tx, {
         event: "request.created",
