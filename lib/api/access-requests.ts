@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import type { Actor } from "../authz";
-import { AppError, notFound } from "../errors";
+import { AppError } from "../errors";
 import { formatDuration, parseDuration, parseInput } from "../validation";
 import { createRequest } from "../requests/create-request";
 import { getRequest } from "../requests/get-request";
@@ -8,23 +8,10 @@ import { issueGrantNow } from "../grants/issue-due-grants";
 import { takeCredential } from "../grants/take-credential";
 import type { Credential } from "../issuers/types";
 import { createAccessRequestBody } from "./schemas";
+import { resolveEntitlementId as resolveEntitlement, resolveIdentityId as resolveIdentity } from "./resolve";
 
 // The machine API's view of requests and grants: names instead of ids where people read them,
 // durations in ISO 8601, the credential once.
-
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
-export async function resolveIdentity(ref: string): Promise<string> {
-  const row = await getDb().identity.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref }, select: { id: true } });
-  if (!row) throw notFound(`Identity ${JSON.stringify(ref)}`);
-  return row.id;
-}
-
-export async function resolveEntitlement(ref: string): Promise<string> {
-  const row = await getDb().entitlement.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref }, select: { id: true } });
-  if (!row) throw notFound(`Entitlement ${JSON.stringify(ref)}`);
-  return row.id;
-}
 
 type GrantRow = {
   id: string;

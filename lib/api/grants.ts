@@ -9,7 +9,8 @@ import { extendGrant } from "../grants/extend-grant";
 import { reportUsage } from "../grants/report-usage";
 import type { Prisma } from "../generated/prisma/client";
 import { extendBody, revokeBody, usageBody } from "./schemas";
-import { presentGrant, resolveIdentity } from "./access-requests";
+import { presentGrant } from "./access-requests";
+import { resolveIdentityId as resolveIdentity } from "./resolve";
 
 const statuses = ["issuing", "active", "revoking", "revoked", "revoke_failed", "irrevocable", "issue_failed"] as const;
 const listQuery = z.object({

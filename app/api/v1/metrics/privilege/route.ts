@@ -1,0 +1,6 @@
+import { apiRoute } from "@/lib/web/api";
+import { getPrivilegeMetrics } from "@/lib/metrics/get-privilege-metrics";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute(({ auth }) => getPrivilegeMetrics({ actor: auth.actor }));
