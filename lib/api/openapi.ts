@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { accessRequestOut, createAccessRequestBody, createTokenBody, decisionBody, errorOut, extendBody, grantOut, revokeBody, usageBody } from "./schemas";
+import { identityBody, identityPatch } from "./inventory";
+import { proposeBody } from "./exceptions";
 
 // OpenAPI 3.1 for the machine API, generated from the zod schemas the handlers validate with.
 
@@ -38,6 +40,9 @@ export function openApiDocument(serverUrl = "/") {
         Extend: schema(extendBody),
         Usage: schema(usageBody),
         CreateToken: schema(createTokenBody),
+        Identity: schema(identityBody),
+        IdentityPatch: schema(identityPatch),
+        ProposeException: schema(proposeBody),
       },
     },
     paths: {
@@ -65,6 +70,41 @@ export function openApiDocument(serverUrl = "/") {
       "/api/v1/grants/{id}/extend": { post: { summary: "Ask for more time: a new decision", parameters: [idParam, idempotencyKey], requestBody: { required: true, ...json("Extend") }, responses: { "200": { description: "OK" }, ...errors } } },
       "/api/v1/grants/{id}/usage": { post: { summary: "Report that the grant was used", parameters: [idParam, idempotencyKey], requestBody: json("Usage"), responses: { "200": { description: "OK" }, ...errors } } },
       "/api/v1/tokens": { post: { summary: "Create an API token (admin); shown once", requestBody: { required: true, ...json("CreateToken") }, responses: { "201": { description: "Created" }, ...errors } } },
+      "/api/v1/identities": {
+        get: { summary: "The inventory, paged (page, size, sort, dir)", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Register an identity (checked like an import row)", parameters: [idempotencyKey], requestBody: { required: true, ...json("Identity") }, responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/identities/{id}": {
+        get: { summary: "An identity by id or name", parameters: [{ ...idParam, schema: { type: "string" } }], responses: { "200": { description: "OK" }, ...errors } },
+        patch: { summary: "Change an identity's fields", parameters: [{ ...idParam, schema: { type: "string" } }], requestBody: { required: true, ...json("IdentityPatch") }, responses: { "200": { description: "OK" }, ...errors } },
+      },
+      "/api/v1/identities/import": { post: { summary: "Import CSV or JSON (dryRun, upsert); all or nothing", responses: { "201": { description: "Imported" }, "200": { description: "Dry run" }, ...errors } } },
+      "/api/v1/issuers": {
+        get: { summary: "Issuers (secrets are never returned)", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Configure an issuer: {name, type, config}", responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/entitlements": {
+        get: { summary: "Entitlements", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Create an entitlement: {name, issuer, target, environment, riskTier, maxDuration, …}", responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/exceptions": {
+        get: { summary: "Exceptions (status, page, size, sort, dir)", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Propose risk-accepted standing access", parameters: [idempotencyKey], requestBody: { required: true, ...json("ProposeException") }, responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/exceptions/{id}/accept": { post: { summary: "Accept (security; not your own)", parameters: [idParam], responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/exceptions/{id}/revoke": { post: { summary: "End early: {reason}", parameters: [idParam], responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/exceptions/{id}/renew": { post: { summary: "Renew as a new review: {endsAt, …}", parameters: [idParam], responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/policies": {
+        get: { summary: "The Cedar policy set in force and its versions", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Save a new version: {text, comment}; refused with line numbers if it does not validate", responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/workload-issuers": {
+        get: { summary: "Trusted OIDC issuers of workload tokens", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Trust an issuer: {name, issuer, audience, jwksUrl | jwks}", responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
+      "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/metrics/privilege": { get: { summary: "Privilege-duration metrics", responses: { "200": { description: "OK" }, ...errors } } },
       "/api/v1/health": { get: { summary: "Database, worker and issuers", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unreachable" } } } },
       "/api/v1/tokens/revoked": { get: { summary: "Revoked token ids (jti) for verifiers", security: [], responses: { "200": { description: "OK" } } } },
     },
