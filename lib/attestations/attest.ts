@@ -5,7 +5,7 @@ import { appendAudit } from "../audit";
 import { AppError, forbidden, invalidState, notFound, type ErrorCode } from "../errors";
 import { parseInput } from "../validation";
 import { operatesIdentity } from "../identities/ownership";
-import { withdrawIdentity } from "./withdraw-identity";
+import { withdrawIdentity } from "../identities/withdraw-identity";
 
 export const attestationDecisions = ["keep", "reduce", "decommission", "reassign"] as const;
 export type AttestationDecision = (typeof attestationDecisions)[number];

@@ -2,7 +2,7 @@ import type { Db, Tx } from "../db";
 import { appendAudit } from "../audit";
 import { systemActor } from "../authz";
 import { enqueueNotification } from "../notifications/enqueue";
-import { withdrawIdentity } from "./withdraw-identity";
+import { withdrawIdentity } from "../identities/withdraw-identity";
 
 /** Owners are reminded once, this long before a campaign is due. */
 export const REMIND_BEFORE_MS = 3 * 86_400_000;

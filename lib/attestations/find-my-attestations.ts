@@ -2,7 +2,7 @@ import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import type { ListParams, Page } from "../listing";
 import type { Criticality, Environment, IdentityKind, IdentityStatus, Prisma } from "../generated/prisma/client";
-import { LIVE_GRANT_STATUSES } from "./withdraw-identity";
+import { LIVE_GRANT_STATUSES } from "../identities/withdraw-identity";
 
 export const myAttestationSortable = ["dueAt", "identity", "environment", "criticality", "lastAttestedAt"] as const;
 export type MyAttestationSort = (typeof myAttestationSortable)[number];

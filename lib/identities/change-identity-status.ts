@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import { appendAuditMany, type AuditInput } from "../audit";
+import { appendAuditMany } from "../audit";
 import { invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
-import { wakeWorkers } from "../worker/wake";
+import { withdrawIdentity } from "./withdraw-identity";
 import type { IdentityStatus } from "../generated/prisma/client";
 
-// Shared by quarantine-identity.ts, decommission-identity.ts and reactivate-identity.ts: one
-// transaction moves the identity, puts its live grants into `revoking` for the worker, cancels
-// its pending requests and records every step in the audit trail.
+// Shared by quarantine-identity.ts, decommission-identity.ts and reactivate-identity.ts. Taking an
+// identity out of service is withdrawIdentity (live grants to `revoking` for the worker, pending
+// requests cancelled, tokens ended on decommission, every step audited), in one transaction.
 
 export const identityStatusInput = z.object({
   identityId: z.string().uuid("Unknown identity"),
@@ -29,10 +29,6 @@ type Transition = {
   from: readonly IdentityStatus[];
   to: IdentityStatus;
   action: string;
-  /** Ends live privilege: grants revoked, pending requests cancelled. */
-  endAccess: boolean;
-  /** API tokens stop working for good. */
-  revokeTokens: boolean;
   refusal: (current: IdentityStatus, name: string) => string;
 };
 
@@ -41,24 +37,18 @@ export const transitions = {
     from: ["active"],
     to: "quarantined",
     action: "identity.quarantined",
-    endAccess: true,
-    revokeTokens: false,
     refusal: (current, name) => `${name} is ${current}; only an active identity can be quarantined`,
   },
   decommission: {
     from: ["active", "quarantined"],
     to: "decommissioned",
     action: "identity.decommissioned",
-    endAccess: true,
-    revokeTokens: true,
     refusal: (_current, name) => `${name} is already decommissioned`,
   },
   reactivate: {
     from: ["quarantined"],
     to: "active",
     action: "identity.reactivated",
-    endAccess: false,
-    revokeTokens: false,
     refusal: (current, name) => `${name} is ${current}; only a quarantined identity can be reactivated`,
   },
 } satisfies Record<string, Transition>;
@@ -74,61 +64,14 @@ export async function changeIdentityStatus(
     if (locked.length === 0) throw notFound("Identity");
     const identity = await tx.identity.findUniqueOrThrow({ where: { id: identityId } });
     if (!transition.from.includes(identity.status)) throw invalidState(transition.refusal(identity.status, identity.name));
-    const now = new Date();
-    await tx.identity.update({ where: { id: identityId }, data: { status: transition.to } });
-
-    let grants: { id: string; status: string }[] = [];
-    let requests: { id: string }[] = [];
-    if (transition.endAccess) {
-      grants = await tx.$queryRaw<{ id: string; status: string }[]>`
-        SELECT id, status::text AS status FROM "Grant"
-         WHERE "identityId" = ${identityId}::uuid AND status IN ('active', 'issuing')
-         ORDER BY "createdAt" FOR UPDATE`;
-      if (grants.length) {
-        await tx.grant.updateMany({
-          where: { id: { in: grants.map((g) => g.id) } },
-          data: {
-            status: "revoking",
-            revokeReason: "identity_quarantined",
-            revokeComment: reason,
-            revokeRequestedAt: now,
-            nextAttemptAt: now,
-            attempts: 0,
-            credentialSealed: null,
-          },
-        });
-      }
-      requests = await tx.accessRequest.findMany({ where: { identityId, status: "pending" }, select: { id: true } });
-      if (requests.length) {
-        await tx.accessRequest.updateMany({ where: { id: { in: requests.map((r) => r.id) }, status: "pending" }, data: { status: "cancelled", decidedAt: now } });
-      }
+    if (transition.to === "quarantined" || transition.to === "decommissioned") {
+      const w = await withdrawIdentity(tx, actor, { identityId, status: transition.to, comment: reason, context: {} });
+      return { identityId, status: transition.to, ...w };
     }
-    const tokensRevoked = transition.revokeTokens
-      ? (await tx.apiToken.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } })).count
-      : 0;
-
-    const events: AuditInput[] = [
-      {
-        action: transition.action,
-        subjectType: "identity",
-        subjectId: identityId,
-        data: { name: identity.name, reason, from: identity.status, grantsRevoking: grants.length, requestsCancelled: requests.length, tokensRevoked },
-      },
-      ...grants.map((g) => ({
-        action: "grant.revoke_requested",
-        subjectType: "grant",
-        subjectId: g.id,
-        data: { reason: "identity_quarantined", comment: reason, was: g.status, identity: identity.name, identityStatus: transition.to },
-      })),
-      ...requests.map((r) => ({
-        action: "request.cancelled",
-        subjectType: "access_request",
-        subjectId: r.id,
-        data: { reason: `identity ${transition.to}`, identity: identity.name },
-      })),
-    ];
-    await appendAuditMany(tx, actor, events);
-    if (grants.length) await wakeWorkers(tx, "grant.revoking");
-    return { identityId, status: transition.to, grantsRevoking: grants.length, requestsCancelled: requests.length, tokensRevoked };
+    await tx.identity.update({ where: { id: identityId }, data: { status: transition.to } });
+    await appendAuditMany(tx, actor, [
+      { action: transition.action, subjectType: "identity", subjectId: identityId, data: { name: identity.name, reason, from: identity.status, grantsRevoking: 0, requestsCancelled: 0, tokensRevoked: 0 } },
+    ]);
+    return { identityId, status: transition.to, grantsRevoking: 0, requestsCancelled: 0, tokensRevoked: 0 };
   });
 }

@@ -15,8 +15,8 @@ export type Withdrawn = { grantsRevoking: number; requestsCancelled: number; tok
  * requests are cancelled so no approval can hand it new privilege; a decommissioned identity's API
  * tokens stop working for good. Each change is audited.
  *
- * The same steps as lib/identities/change-identity-status.ts, which runs its own transaction and
- * needs identity:quarantine; an attestation must commit the identity's change with its answer.
+ * Used by quarantine / decommission (change-identity-status.ts) and by an owner's attestation,
+ * which must commit the identity's change with its answer.
  */
 export async function withdrawIdentity(
   tx: Tx,
@@ -53,9 +53,9 @@ export async function withdrawIdentity(
       action: "grant.revoke_requested",
       subjectType: "grant",
       subjectId: g.id,
-      data: { reason: "identity_quarantined", comment, was: g.status, identityStatus: status },
+      data: { reason: "identity_quarantined", comment, was: g.status, identity: before.name, identityStatus: status },
     })),
-    ...requests.map((r) => ({ action: "request.cancelled", subjectType: "access_request", subjectId: r.id, data: { reason: `identity ${status}` } })),
+    ...requests.map((r) => ({ action: "request.cancelled", subjectType: "access_request", subjectId: r.id, data: { reason: `identity ${status}`, identity: before.name } })),
   ];
   await appendAuditMany(tx, actor, events);
   if (grants.length) await wakeWorkers(tx, "grant.revoking");
