@@ -2,6 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { setUserRoles } from "@/lib/users/set-user-roles";
+import { createIssuer } from "@/lib/issuers/create-issuer";
+import { createEntitlement } from "@/lib/entitlements/create-entitlement";
+import { AppError } from "@/lib/errors";
 import { runAction, type ActionResult } from "@/lib/web/action";
 
 export async function setUserRolesAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
@@ -9,6 +12,45 @@ export async function setUserRolesAction(_prev: ActionResult | null, form: FormD
     await setUserRoles({ actor, userId: String(form.get("userId") ?? ""), roles: form.getAll("roles").map(String) as never });
     return undefined;
   }, "Roles saved");
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+function jsonField(form: FormData, key: string): Record<string, unknown> {
+  const raw = String(form.get(key) ?? "").trim() || "{}";
+  try {
+    const v = JSON.parse(raw);
+    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {}
+  throw new AppError("validation_failed", `${key}: write a JSON object, e.g. {"role": "orders_read"}`, { fields: { [key]: "Not a JSON object" } });
+}
+
+export async function createIssuerAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const result = await runAction(async (actor) => {
+    await createIssuer({ actor, name: String(form.get("name") ?? ""), type: String(form.get("type") ?? "") as never, config: jsonField(form, "config") });
+    return undefined;
+  }, "Issuer added; its secret is sealed");
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+export async function createEntitlementAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const result = await runAction(async (actor) => {
+    await createEntitlement({
+      actor,
+      name: String(form.get("name") ?? ""),
+      description: String(form.get("description") ?? ""),
+      issuer: String(form.get("issuer") ?? ""),
+      target: jsonField(form, "target"),
+      environment: String(form.get("environment") ?? "") as never,
+      riskTier: String(form.get("riskTier") ?? "") as never,
+      maxDuration: String(form.get("maxDuration") ?? ""),
+      approvalsRequired: Number(form.get("approvalsRequired") ?? 1),
+      securityApprovalRequired: form.get("securityApprovalRequired") === "on",
+      breakGlassAllowed: form.get("breakGlassAllowed") === "on",
+    });
+    return undefined;
+  }, "Entitlement added");
   if (result.ok) revalidatePath("/admin");
   return result;
 }

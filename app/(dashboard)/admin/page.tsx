@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { UserRolesForm } from "./_components/user-roles-form";
+import { CreateEntitlementForm, CreateIssuerForm } from "./_components/create-forms";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -80,6 +81,9 @@ export default async function AdminPage() {
               ))}
             </tbody>
           </table>
+          <div className="border-t border-zinc-200">
+            <CreateIssuerForm />
+          </div>
         </Section>
       ) : null}
       {entitlements ? (
@@ -117,6 +121,11 @@ export default async function AdminPage() {
               ))}
             </tbody>
           </table>
+          {issuers ? (
+            <div className="border-t border-zinc-200">
+              <CreateEntitlementForm issuers={issuers.map((i) => ({ name: i.name, type: i.type }))} />
+            </div>
+          ) : null}
         </Section>
       ) : null}
       {users ? (

@@ -1,0 +1,95 @@
+"use client";
+
+import { startTransition, useActionState, type FormEvent } from "react";
+import type { ActionResult } from "@/lib/web/action";
+import { createEntitlementAction, createIssuerAction } from "../actions";
+
+const input = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm";
+
+/** Submits without React's reset of the form, so a refused entry can be corrected, not retyped. */
+function keepValues(action: (form: FormData) => void) {
+  return (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => action(data));
+  };
+}
+
+function Result({ state }: { state: ActionResult | null }) {
+  if (!state) return null;
+  return (
+    <p role="status" data-testid="admin-create-result" className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>
+      {state.ok ? state.message : state.error.message}
+    </p>
+  );
+}
+
+export function CreateIssuerForm() {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createIssuerAction, null);
+  return (
+    <form onSubmit={keepValues(action)} className="space-y-2 p-4 text-sm" aria-label="Add an issuer">
+      <div className="flex flex-wrap gap-2">
+        <input name="name" required placeholder="name, e.g. orders-postgres" aria-label="Issuer name" className={`${input} w-56`} />
+        <select name="type" aria-label="Issuer type" className={input}>
+          <option value="postgres">postgres</option>
+          <option value="token">token</option>
+          <option value="webhook">webhook</option>
+        </select>
+      </div>
+      <textarea
+        name="config"
+        rows={2}
+        aria-label="Issuer configuration"
+        placeholder='postgres: {"url": "postgresql://admin:…@db:5432/orders"} · token: {"audience": "https://api.example"} · webhook: {"url": "https://…", "hmacSecret": "…"}'
+        className={`${input} w-full font-mono text-xs`}
+      />
+      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">
+        Add issuer
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
+
+export function CreateEntitlementForm({ issuers }: { issuers: { name: string; type: string }[] }) {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createEntitlementAction, null);
+  return (
+    <form onSubmit={keepValues(action)} className="space-y-2 p-4 text-sm" aria-label="Add an entitlement">
+      <div className="flex flex-wrap gap-2">
+        <input name="name" required placeholder="name, e.g. orders-db-read-prod" aria-label="Entitlement name" className={`${input} w-64`} />
+        <select name="issuer" aria-label="Issuer" className={input}>
+          {issuers.map((i) => (
+            <option key={i.name} value={i.name}>
+              {i.name} ({i.type})
+            </option>
+          ))}
+        </select>
+        <select name="environment" aria-label="Environment" className={input}>
+          <option>dev</option>
+          <option>staging</option>
+          <option>prod</option>
+        </select>
+        <select name="riskTier" aria-label="Risk tier" className={input}>
+          <option>low</option>
+          <option>medium</option>
+          <option>high</option>
+          <option>critical</option>
+        </select>
+        <input name="maxDuration" required defaultValue="PT1H" aria-label="Maximum duration" className={`${input} w-24`} />
+        <input name="approvalsRequired" type="number" min={0} max={9} defaultValue={1} aria-label="Approvals required" className={`${input} w-16`} />
+        <label className="flex items-center gap-1">
+          <input type="checkbox" name="securityApprovalRequired" /> one from security
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" name="breakGlassAllowed" /> break-glass
+        </label>
+      </div>
+      <input name="description" placeholder="What it lets an identity do" aria-label="Description" className={`${input} w-full`} />
+      <input name="target" placeholder='target: postgres {"role": "orders_read"} · token {"scope": "orders:read"}' aria-label="Target" className={`${input} w-full font-mono text-xs`} />
+      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">
+        Add entitlement
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
