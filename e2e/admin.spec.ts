@@ -31,3 +31,26 @@ test("an admin adds an issuer and an entitlement; bad configuration is refused w
   );
   expect(audit.rows[0].n).toBe(2);
 });
+
+test("an admin creates an API token, sees it once, the token works, and revoking it stops it", async ({ page, request }) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Create an API token" });
+  await form.getByLabel("Bound to").fill("nobody-by-this-name");
+  await form.getByRole("button", { name: "Create token" }).click();
+  await expect(form.getByTestId("token-error")).toContainText("not found");
+  const identity = await withDb(async (c) => (await c.query(`SELECT name FROM "Identity" WHERE status = 'active' AND "ownerUserId" IS NOT NULL ORDER BY name LIMIT 1`)).rows[0].name as string);
+  await form.getByLabel("Token name").fill("e2e-ui-token");
+  await form.getByLabel("Bound to").fill(identity);
+  await form.getByRole("button", { name: "Create token" }).click();
+  const token = (await form.getByTestId("new-token").locator("code").textContent())!;
+  expect(token).toMatch(/^hgt_/);
+  const ok = await request.get("/api/v1/grants", { headers: { authorization: `Bearer ${token}` } });
+  expect(ok.status()).toBe(200);
+  await page.reload();
+  await page.locator('tr[data-token="e2e-ui-token"]').getByRole("button", { name: "Revoke" }).click();
+  await expect(page.locator('tr[data-token="e2e-ui-token"]')).toContainText("revoked");
+  const refused = await request.get("/api/v1/grants", { headers: { authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.message).toMatch(/revoked/);
+});

@@ -72,3 +72,23 @@ export async function revokeApiToken({ actor, tokenId }: { actor: Actor; tokenId
     await appendAudit(tx, actor, { action: "api_token.revoked", subjectType: "api_token", subjectId: id });
   });
 }
+
+/** API tokens, newest first, without their secrets (only the hash is stored anyway). */
+export async function findApiTokens({ actor }: { actor: Actor }) {
+  assertCan(actor, "admin:tokens");
+  const rows = await getDb().apiToken.findMany({
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    include: { identity: { select: { name: true } }, user: { select: { email: true } } },
+  });
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    boundTo: t.identity ? `identity ${t.identity.name}` : t.user ? `user ${t.user.email}` : "—",
+    scopes: t.scopes,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  }));
+}

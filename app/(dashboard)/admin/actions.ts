@@ -5,6 +5,7 @@ import { setUserRoles } from "@/lib/users/set-user-roles";
 import { createIssuer } from "@/lib/issuers/create-issuer";
 import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { AppError } from "@/lib/errors";
+import { createApiToken, revokeApiToken } from "@/lib/api-tokens/create-api-token";
 import { runAction, type ActionResult } from "@/lib/web/action";
 
 export async function setUserRolesAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
@@ -51,6 +52,31 @@ export async function createEntitlementAction(_prev: ActionResult | null, form: 
     });
     return undefined;
   }, "Entitlement added");
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+export async function createApiTokenAction(_prev: ActionResult<{ token: string }> | null, form: FormData): Promise<ActionResult<{ token: string }>> {
+  const result = await runAction(async (actor) => {
+    const bound = String(form.get("boundTo") ?? "").trim();
+    const created = await createApiToken({
+      actor,
+      name: String(form.get("name") ?? "") || "API token",
+      ...(bound.includes("@") ? { user: bound } : { identity: bound }),
+      scopes: form.getAll("scopes").map(String) as never,
+      expiresIn: String(form.get("expiresIn") ?? "") || undefined,
+    });
+    return { token: created.token };
+  });
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+export async function revokeApiTokenAction(tokenId: string): Promise<ActionResult> {
+  const result = await runAction(async (actor) => {
+    await revokeApiToken({ actor, tokenId });
+    return undefined;
+  }, "Token revoked");
   if (result.ok) revalidatePath("/admin");
   return result;
 }

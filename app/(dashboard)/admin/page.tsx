@@ -11,6 +11,8 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { UserRolesForm } from "./_components/user-roles-form";
 import { CreateEntitlementForm, CreateIssuerForm } from "./_components/create-forms";
+import { ApiTokens } from "./_components/api-tokens";
+import { findApiTokens } from "@/lib/api-tokens/create-api-token";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -29,10 +31,11 @@ const td = "px-3 py-2 align-top";
 
 export default async function AdminPage() {
   const actor = await requireArea("admin");
-  const [users, issuers, entitlements] = await Promise.all([
+  const [users, issuers, entitlements, tokens] = await Promise.all([
     can(actor, "admin:users") ? findUsers({ actor }) : null,
     can(actor, "admin:issuers") ? findIssuers({ actor }) : null,
     can(actor, "admin:entitlements") ? findEntitlements({ actor }) : null,
+    can(actor, "admin:tokens") ? findApiTokens({ actor }) : null,
   ]);
   return (
     <>
@@ -126,6 +129,11 @@ export default async function AdminPage() {
               <CreateEntitlementForm issuers={issuers.map((i) => ({ name: i.name, type: i.type }))} />
             </div>
           ) : null}
+        </Section>
+      ) : null}
+      {tokens ? (
+        <Section title="API tokens" description="Bearer tokens for the machine API, bound to an identity or a person and narrowed to scopes. Shown once, stored as a hash.">
+          <ApiTokens tokens={tokens} />
         </Section>
       ) : null}
       {users ? (
