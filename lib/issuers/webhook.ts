@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { signPayload } from "../crypto/hmac";
+import { readLimited } from "../http/read-limited";
 import { IssuerError, type GrantRef, type IssuerFactory, type IssueResult } from "./types";
 
 // The signed webhook issuer: grant, revoke and verify are HMAC-signed JSON POSTs to an endpoint the
@@ -44,24 +45,6 @@ function excerpt(text: string): string {
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
-async function readLimited(res: Response): Promise<{ text: string; truncated: boolean }> {
-  if (!res.body) return { text: "", truncated: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => {});
-      return { text: Buffer.concat(chunks).toString("utf8"), truncated: true };
-    }
-    chunks.push(value);
-  }
-  return { text: Buffer.concat(chunks).toString("utf8"), truncated: false };
-}
-
 function networkMessage(e: unknown): string {
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause : undefined;
   const code = cause && "code" in cause && typeof cause.code === "string" ? cause.code : undefined;
@@ -91,7 +74,8 @@ export const createWebhookIssuer: IssuerFactory = ({ config, secret }) => {
     if (grantId) headers["Idempotency-Key"] = `${grantId}:${event}`;
     try {
       const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-      return { status: res.status, ...(await readLimited(res)) };
+      const { bytes, truncated } = await readLimited(res.body, MAX_RESPONSE_BYTES);
+      return { status: res.status, text: bytes.toString("utf8"), truncated };
     } catch (e) {
       if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
         throw new IssuerError(`Webhook ${event} to ${host} timed out after ${timeoutMs} ms`, "transient", { cause: e });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { AppError, isAppError } from "../errors";
+import { readLimited } from "../http/read-limited";
 import { authenticateBearer, type BearerActor } from "../api-tokens/authenticate-bearer";
 import { takeToken } from "./rate-limit";
 import { replayOrReserve, storeResponse, releaseReservation } from "../api-tokens/idempotency";
@@ -20,8 +21,9 @@ export function jsonError(e: AppError, headers: Record<string, string> = {}): Re
 async function readJson(req: Request): Promise<unknown> {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+  const { bytes, truncated } = await readLimited(req.body, MAX_BODY_BYTES);
+  if (truncated) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
+  const text = bytes.toString("utf8");
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json");

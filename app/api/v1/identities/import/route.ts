@@ -3,6 +3,7 @@ import { findUserActor } from "@/lib/users/get-user-actor";
 import { importIdentities, importRefused } from "@/lib/identities/import-identities";
 import { MAX_IMPORT_BYTES } from "@/lib/identities/import-rows";
 import { AppError, isAppError } from "@/lib/errors";
+import { readLimited } from "@/lib/http/read-limited";
 
 // POST /api/v1/identities/import[?dryRun=true][&upsert=true], body text/csv or application/json.
 // Signed-in users for now (the session cookie); API tokens come with the machine API. A cross-site
@@ -53,22 +54,10 @@ async function readText(req: Request, limit: number): Promise<string> {
   const tooLarge = () => new AppError("payload_too_large", `An import takes at most ${limit / 1024 / 1024} MB; split the file`, { maxBytes: limit });
   const declared = Number(req.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const { bytes, truncated } = await readLimited(req.body, limit);
+  if (truncated) throw tooLarge();
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("bad_request", "The body is not valid UTF-8 text");
   }
