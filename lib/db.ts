@@ -1,3 +1,4 @@
+import "./platform/v8-workarounds";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { requireDatabaseUrl } from "./env";

@@ -1,3 +1,4 @@
+import "../platform/v8-workarounds";
 import { createHash } from "node:crypto";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { AppError } from "../errors";

@@ -1,0 +1,23 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const fixture = path.join(import.meta.dirname, "wasm-deopt.fixture.ts");
+const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", fixture, ...args], { encoding: "utf8", timeout: 60_000 });
+
+describe("V8 workaround for deoptimization inside wasm calls", () => {
+  it("keeps the process alive when a caller of Cedar is deoptimized during the call", () => {
+    const withWorkaround = run("--with-workaround");
+    expect(withWorkaround.stderr).not.toContain("Fatal error");
+    expect(withWorkaround.stdout).toContain("survived");
+    expect(withWorkaround.status).toBe(0);
+  }, 60_000);
+
+  it("the same scenario without it is what aborts this Node's V8 (so the check above is meaningful)", () => {
+    const without = run();
+    // V8 11.x (Node 20) aborts with SIGTRAP; a later V8 without the fault survives it.
+    const aborted = without.signal === "SIGTRAP" || /unreachable code/.test(without.stderr);
+    const faultyV8 = Number(process.versions.v8.split(".")[0]) <= 11;
+    expect(aborted).toBe(faultyV8);
+  }, 60_000);
+});
