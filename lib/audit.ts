@@ -13,6 +13,8 @@ export const GENESIS_HASH = "0".repeat(64);
 const AUDIT_LOCK_KEY = 0x686f7572; // "hour"
 
 export type AuditInput = {
+  /** Another actor than the batch's, for an event recorded by the same transaction on their behalf. */
+  actor?: Actor;
   action: string;
   subjectType: string;
   subjectId?: string | null;
@@ -75,12 +77,13 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
   let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const at = new Date();
   const rows = inputs.map((input) => {
+    const who = input.actor ?? actor;
     const fields: HashedFields = {
       id: randomUUID(),
       at,
-      actorType: actor.type,
-      actorId: actorId(actor),
-      actorLabel: actorLabel(actor),
+      actorType: who.type,
+      actorId: actorId(who),
+      actorLabel: actorLabel(who),
       action: input.action,
       subjectType: input.subjectType,
       subjectId: input.subjectId ?? null,

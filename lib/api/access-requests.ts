@@ -1,14 +1,15 @@
 import { getDb } from "../db";
+import type { AccessRequest, Grant } from "../generated/prisma/client";
 import type { Actor } from "../authz";
 import { AppError } from "../errors";
 import { formatDuration, parseDuration, parseInput } from "../validation";
 import { createRequest } from "../requests/create-request";
 import { getRequest } from "../requests/get-request";
-import { issueGrantNow } from "../grants/issue-due-grants";
+import { issueClaimedGrant } from "../grants/issue-due-grants";
 import { takeCredential } from "../grants/take-credential";
 import type { Credential } from "../issuers/types";
 import { createAccessRequestBody } from "./schemas";
-import { resolveEntitlementId as resolveEntitlement, resolveIdentityId as resolveIdentity } from "./resolve";
+import { resolveEntitlement, resolveIdentity } from "./resolve";
 
 // The machine API's view of requests and grants: names instead of ids where people read them,
 // durations in ISO 8601, the credential once.
@@ -38,11 +39,10 @@ export function presentGrant(g: GrantRow, names: { identity: string; entitlement
   };
 }
 
-async function present(actor: Actor, requestId: string) {
-  const r = await getRequest({ actor, requestId });
+type RequestRow = Pick<AccessRequest, "id" | "status" | "decision" | "durationSec" | "approvalsRequired" | "createdAt" | "expiresAt">;
+
+function presentRequest(r: RequestRow, names: { identity: string; entitlement: string }, approvalsGiven: number, grant: GrantRow | null, credential: Credential | null) {
   const decision = (r.decision ?? {}) as { outcome?: string; reasons?: string[]; policyIds?: string[] };
-  const credential = r.grant && r.mine && r.grant.status === "active" && r.grant.credentialSealed ? await takeCredential({ actor, grantId: r.grant.id }) : null;
-  const names = { identity: r.identity.name, entitlement: r.entitlement.name };
   return {
     id: r.id,
     status: r.status,
@@ -50,22 +50,35 @@ async function present(actor: Actor, requestId: string) {
     entitlement: names.entitlement,
     duration: formatDuration(r.durationSec),
     decision: { outcome: decision.outcome ?? "require_approval", reasons: decision.reasons ?? [], policyIds: decision.policyIds ?? [] },
-    approvals: { given: r.approvals.filter((a) => a.decision === "approve").length, required: r.approvalsRequired },
+    approvals: { given: approvalsGiven, required: r.approvalsRequired },
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt.toISOString(),
-    ...(r.grant ? { grant: presentGrant(r.grant, names, credential) } : {}),
+    ...(grant ? { grant: presentGrant(grant, names, credential) } : {}),
   };
 }
 
-/** POST /api/v1/access-requests: decided now; an approved grant is issued in the same call. */
+async function present(actor: Actor, requestId: string) {
+  const r = await getRequest({ actor, requestId });
+  const credential = r.grant && r.mine && r.grant.status === "active" && r.grant.credentialSealed ? await takeCredential({ actor, grantId: r.grant.id }) : null;
+  const given = r.approvals.filter((a) => a.decision === "approve").length;
+  return presentRequest(r, { identity: r.identity.name, entitlement: r.entitlement.name }, given, r.grant, credential);
+}
+
+/**
+ * POST /api/v1/access-requests: decided now; an approved grant is issued in the same call and its
+ * credential returned in this response (only here: it is not stored). Answered from the rows just
+ * written, without reading them back.
+ */
 export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; body: unknown }) {
   const input = parseInput(createAccessRequestBody, body);
   const durationSec = parseDuration(input.duration);
   if (durationSec === null) throw new AppError("validation_failed", `duration: "${input.duration}" is not an ISO 8601 duration such as PT15M`, { fields: { duration: "Not an ISO 8601 duration" } });
+  const [identity, entitlement] = [await resolveIdentity(input.identity), await resolveEntitlement(input.entitlement)];
   const created = await createRequest({
     actor,
-    identityId: await resolveIdentity(input.identity),
-    entitlementId: await resolveEntitlement(input.entitlement),
+    identityId: identity.id,
+    entitlementId: entitlement.id,
+    loaded: { identity, entitlement },
     durationSec,
     justification: input.justification,
     ticketRef: input.context?.ticket,
@@ -75,8 +88,15 @@ export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; bo
     publicKey: input.publicKey,
     issueInline: true,
   });
-  if (created.grantId) await issueGrantNow({ db: getDb(), grantId: created.grantId });
-  return present(actor, created.id);
+  const names = { identity: created.identity.name, entitlement: created.entitlement.name };
+  if (!created.grant) return presentRequest(created.request, names, 0, null, null);
+  const outcome = await issueClaimedGrant({ db: getDb(), grantId: created.grant.id, deliverTo: actor });
+  if (outcome.status !== "active") {
+    // Failed (the worker retries it) or revoked meanwhile: report the grant as it now stands.
+    return present(actor, created.id);
+  }
+  const grant: Grant = { ...created.grant, status: "active", issuedAt: outcome.issuedAt, expiresAt: outcome.expiresAt, attempts: 0, lastError: null };
+  return presentRequest(created.request, names, 0, grant, outcome.credential);
 }
 
 /** GET /api/v1/access-requests/{id}: the first read after issue carries the credential, once. */

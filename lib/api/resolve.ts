@@ -1,17 +1,27 @@
 import { getDb } from "../db";
 import { notFound } from "../errors";
+import type { Entitlement, Identity } from "../generated/prisma/client";
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
-/** Wherever the API names an object, its id or its unique name is accepted. */
-export async function resolveIdentityId(ref: string): Promise<string> {
-  const row = await getDb().identity.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref }, select: { id: true } });
+// Wherever the API names an object, its id or its unique name is accepted.
+
+export async function resolveIdentity(ref: string): Promise<Identity> {
+  const row = await getDb().identity.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref } });
   if (!row) throw notFound(`Identity ${JSON.stringify(ref)}`);
-  return row.id;
+  return row;
+}
+
+export async function resolveEntitlement(ref: string): Promise<Entitlement> {
+  const row = await getDb().entitlement.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref } });
+  if (!row) throw notFound(`Entitlement ${JSON.stringify(ref)}`);
+  return row;
+}
+
+export async function resolveIdentityId(ref: string): Promise<string> {
+  return (await resolveIdentity(ref)).id;
 }
 
 export async function resolveEntitlementId(ref: string): Promise<string> {
-  const row = await getDb().entitlement.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref }, select: { id: true } });
-  if (!row) throw notFound(`Entitlement ${JSON.stringify(ref)}`);
-  return row.id;
+  return (await resolveEntitlement(ref)).id;
 }

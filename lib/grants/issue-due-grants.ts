@@ -1,6 +1,7 @@
 import type { Db } from "../db";
-import { appendAudit } from "../audit";
-import { systemActor } from "../authz";
+import { appendAudit, appendAuditMany } from "../audit";
+import { systemActor, type Actor } from "../authz";
+import type { Credential } from "../issuers/types";
 import { sealJson } from "../crypto/seal";
 import { driverFor } from "../issuers/registry";
 import { issuerErrorKind } from "../issuers/types";
@@ -11,6 +12,9 @@ import { CLAIM_LEASE_MS, ISSUE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
 import { wakeWorkers } from "../worker/wake";
 
 type Claimed = { id: string; attempts: number };
+
+/** Who receives the credential in the response that issued it (the machine API's caller). */
+export type DeliverTo = Actor;
 
 /**
  * Issues approved grants through their issuer. The call happens between two durable states: the
@@ -32,7 +36,9 @@ export async function issueDueGrants({ db, now = new Date(), limit = 32, concurr
   return claimed.length;
 }
 
-async function issueOne(db: Db, claim: Claimed): Promise<void> {
+export type IssueOutcome = { status: "active"; credential: Credential | null; issuedAt: Date; expiresAt: Date } | { status: "failed"; error: string } | { status: "revoked" };
+
+async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo): Promise<IssueOutcome> {
   const grant = await db.grant.findUniqueOrThrow({
     where: { id: claim.id },
     include: { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } },
@@ -50,16 +56,20 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
       publicKey: grant.request?.publicKey,
     });
     const issuedAt = new Date();
-    await db.$transaction(async (tx) => {
+    const finalExpiry = result.expiresAt < expiresAt ? result.expiresAt : expiresAt;
+    // Handed over in the caller's response: never stored, not even sealed.
+    const deliver = Boolean(deliverTo && result.credential);
+    return await db.$transaction(async (tx): Promise<IssueOutcome> => {
       const n = await tx.grant.updateMany({
         where: { id: grant.id, status: "issuing" },
         data: {
           status: "active",
           issuedAt,
-          expiresAt: result.expiresAt < expiresAt ? result.expiresAt : expiresAt,
+          expiresAt: finalExpiry,
           issuerRef: result.reference,
           issuerMeta: (result.meta ?? {}) as object,
-          credentialSealed: result.credential ? sealJson(result.credential) : null,
+          credentialSealed: result.credential && !deliver ? sealJson(result.credential) : null,
+          credentialDeliveredAt: deliver ? issuedAt : null,
           // Attempts count the revoke from here on.
           attempts: 0,
           nextAttemptAt: null,
@@ -71,15 +81,18 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
         await tx.grant.updateMany({ where: { id: grant.id, status: { in: ["revoking", "revoked"] } }, data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null } });
         await appendAudit(tx, systemActor("worker"), { action: "grant.issued_after_revoke", subjectType: "grant", subjectId: grant.id, data: { reference: result.reference } });
         await wakeWorkers(tx, "grant.revoking");
-        return;
+        return { status: "revoked" };
       }
-      await appendAudit(tx, systemActor("worker"), {
+      const issued = {
         action: "grant.issued",
         subjectType: "grant",
         subjectId: grant.id,
         data: { issuer: grant.issuer.name, reference: result.reference, expiresAt: expiresAt.toISOString(), nativeExpiresAt: result.expiresAt.toISOString(), attempt: claim.attempts },
-      });
-      await wakeWorkers(tx, "grant.active");
+      };
+      await appendAuditMany(tx, systemActor("worker"), deliver ? [issued, { actor: deliverTo, action: "grant.credential_delivered", subjectType: "grant", subjectId: grant.id }] : [issued]);
+      // The revoke lane wakes only if this grant ends before what it already waits for.
+      await wakeWorkers(tx, "grant.active", { dueAt: finalExpiry });
+      return { status: "active", credential: deliver ? result.credential! : null, issuedAt, expiresAt: finalExpiry };
     });
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -108,23 +121,17 @@ async function issueOne(db: Db, claim: Claimed): Promise<void> {
         await appendAudit(tx, systemActor("worker"), { action: "grant.issue_retry", subjectType: "grant", subjectId: grant.id, data: { error: message, attempt: claim.attempts } });
       }
     });
+    return { status: "failed", error: message };
   }
 }
 
 /**
- * Issues one grant now, in the caller's request (the machine API does this for an auto-approved
- * request so the credential comes back in the response). Only a grant nobody has tried yet is
- * taken (the request leased it to its caller); otherwise the worker has it and finishes it.
+ * Issues, in the caller's request, a grant the caller created already claimed (createRequest with
+ * `issueInline`: attempt 1, leased for CLAIM_LEASE_MS), so the worker leaves it alone unless the
+ * caller dies. With `deliverTo`, the credential is returned here, once, and never stored.
  */
-export async function issueGrantNow({ db, grantId }: { db: Db; grantId: string }): Promise<boolean> {
-  const lease = new Date(Date.now() + CLAIM_LEASE_MS);
-  const claimed = await db.$queryRaw<Claimed[]>`
-    UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${lease}, "updatedAt" = now()
-    WHERE g.id IN (SELECT id FROM "Grant" WHERE id = ${grantId}::uuid AND status = 'issuing' AND attempts = 0 FOR UPDATE SKIP LOCKED)
-    RETURNING g.id, g.attempts`;
-  if (claimed.length === 0) return false;
-  await issueOne(db, claimed[0]);
-  return true;
+export async function issueClaimedGrant({ db, grantId, deliverTo }: { db: Db; grantId: string; deliverTo?: DeliverTo }): Promise<IssueOutcome> {
+  return issueOne(db, { id: grantId, attempts: 1 }, deliverTo);
 }
 
 export async function nextIssueDue(db: Db): Promise<Date | null> {

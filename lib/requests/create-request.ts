@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import { appendAudit } from "../audit";
+import { appendAuditMany, type AuditInput } from "../audit";
 import { AppError, forbidden, notFound } from "../errors";
 import { parseInput } from "../validation";
 import type { Decision } from "../policy/decision";
+import type { AccessRequest, Entitlement, Grant, Identity } from "../generated/prisma/client";
+import { CLAIM_LEASE_MS } from "../grants/backoff";
 import { evaluateRequest } from "../policy/evaluate-request";
 import { operatesIdentity } from "../identities/ownership";
 import { enqueueNotification } from "../notifications/enqueue";
@@ -26,10 +28,17 @@ export const createRequestInput = z.object({
   idempotencyKey: z.string().trim().min(1).max(200).optional(),
 });
 
-/** How long an inline issue has before the worker takes the grant over. */
-export const INLINE_ISSUE_LEASE_MS = 10_000;
-
-export type CreatedRequest = { id: string; status: string; decision: Decision; grantId: string | null };
+export type CreatedRequest = {
+  id: string;
+  status: string;
+  decision: Decision;
+  grantId: string | null;
+  /** The rows as written, so a caller can answer without reading them back. */
+  request: AccessRequest;
+  grant: Grant | null;
+  identity: Identity;
+  entitlement: Entitlement;
+};
 
 /**
  * A user asks for access on behalf of an identity they own or operate. The decision is made now:
@@ -38,8 +47,15 @@ export type CreatedRequest = { id: string; status: string; decision: Decision; g
 export async function createRequest({
   actor,
   issueInline = false,
+  loaded,
   ...raw
-}: { actor: Actor; /** The caller issues an approved grant itself (the API); the worker takes over only if it does not. */ issueInline?: boolean } & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
+}: {
+  actor: Actor;
+  /** The caller issues an approved grant itself (the API): it is created claimed by the caller; the worker takes over only if the caller dies. */
+  issueInline?: boolean;
+  /** Rows the caller has already read (the API resolves names to rows); used only when their ids match. */
+  loaded?: { identity?: Identity; entitlement?: Entitlement };
+} & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
   assertCan(actor, "request:create");
   const input = parseInput(createRequestInput, raw);
   if (input.breakGlass) assertCan(actor, "request:break_glass");
@@ -47,8 +63,8 @@ export async function createRequest({
 
   return db.$transaction(async (tx) => {
     // One connection per transaction: queries in it run one after another.
-    const identity = await tx.identity.findUnique({ where: { id: input.identityId } });
-    const entitlement = await tx.entitlement.findUnique({ where: { id: input.entitlementId } });
+    const identity = loaded?.identity?.id === input.identityId ? loaded.identity : await tx.identity.findUnique({ where: { id: input.identityId } });
+    const entitlement = loaded?.entitlement?.id === input.entitlementId ? loaded.entitlement : await tx.entitlement.findUnique({ where: { id: input.entitlementId } });
     if (!identity) throw notFound("Identity");
     if (!entitlement) throw notFound("Entitlement");
     // People request for identities they operate; an identity requests for itself, or for another
@@ -109,16 +125,19 @@ export async function createRequest({
         decidedAt: status === "pending" ? null : now,
       },
     });
-    await appendAudit(tx, actor, {
+    // Every event of this transaction is appended at its end: the audit chain's lock is held
+    // only from there to the commit.
+    const audit: AuditInput[] = [];
+    audit.push({
       action: "request.created",
       subjectType: "access_request",
       subjectId: request.id,
       data: { identity: identity.name, entitlement: entitlement.name, durationSec, breakGlass: input.breakGlass, decision: { outcome: decision.outcome, reasons: decision.reasons, policyIds: decision.policyIds } },
     });
 
-    let grantId: string | null = null;
+    let grant: Grant | null = null;
     if (status === "approved") {
-      const grant = await tx.grant.create({
+      grant = await tx.grant.create({
         data: {
           requestId: request.id,
           identityId: identity.id,
@@ -127,16 +146,15 @@ export async function createRequest({
           status: "issuing",
           breakGlass: input.breakGlass,
           expiresAt: new Date(now.getTime() + durationSec * 1000),
-          // Leased to the caller for a moment, so the worker does not race it for the same grant.
-          ...(issueInline ? { nextAttemptAt: new Date(now.getTime() + INLINE_ISSUE_LEASE_MS) } : {}),
+          // Claimed by the caller (attempt 1, leased), so the worker does not race it for the grant.
+          ...(issueInline ? { attempts: 1, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) } : {}),
         },
       });
-      grantId = grant.id;
-      await appendAudit(tx, actor, {
+      audit.push({
         action: input.breakGlass ? "request.break_glass" : "request.auto_approved",
         subjectType: "access_request",
         subjectId: request.id,
-        data: { grantId, reasons: decision.reasons },
+        data: { grantId: grant.id, reasons: decision.reasons },
       });
       if (input.breakGlass) {
         await tx.breakGlassReview.create({ data: { requestId: request.id } });
@@ -158,6 +176,7 @@ export async function createRequest({
       });
       await wakeWorkers(tx, "request.pending");
     }
-    return { id: request.id, status, decision, grantId };
+    await appendAuditMany(tx, actor, audit);
+    return { id: request.id, status, decision, grantId: grant?.id ?? null, request, grant, identity, entitlement };
   });
 }

@@ -14,7 +14,7 @@ import { escalateCampaigns, nextCampaignEscalation } from "../attestations/escal
 import { closeEndedExceptions, nextExceptionCloseDue } from "../exceptions/close-ended-exceptions";
 import { nextExceptionReminderDue, remindExpiringExceptions } from "../exceptions/remind-expiring-exceptions";
 import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
-import { WAKE_CHANNEL } from "./wake";
+import { WAKE_CHANNEL, parseWake } from "./wake";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
@@ -79,30 +79,40 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let stopped = false;
-  const sleepers = new Set<() => void>();
   let listener: pg.Client | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let heartbeatStop: (() => void) | undefined;
 
-  const wake = () => {
-    for (const resolve of [...sleepers]) resolve();
-  };
+  // Per lane: when its current sleep ends, how to end it early, and the earliest instant announced
+  // since it last looked at the database (a wake that arrives while it is busy is not lost).
+  type LaneState = { until: number; interrupt: (() => void) | null; announced: number };
+  const states: LaneState[] = [];
 
-  const sleep = (ms: number) =>
+  /** Something became due at `at` (ms; 0 = now): lanes sleeping past it wake, busy lanes remember it. */
+  const wakeAt = (at: number) => {
+    for (const st of states) {
+      st.announced = Math.min(st.announced, at);
+      if (st.interrupt && at < st.until) st.interrupt();
+    }
+  };
+  const wake = () => wakeAt(0);
+
+  const sleep = (st: LaneState, until: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        sleepers.delete(done);
+        st.interrupt = null;
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
-      sleepers.add(done);
+      st.until = until;
+      st.interrupt = done;
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
     });
 
   async function listen() {
     if (stopped) return;
     const client = new pg.Client({ connectionString: requireDatabaseUrl() });
-    client.on("notification", wake);
+    client.on("notification", (msg) => wakeAt(parseWake(msg.payload).at));
     client.on("error", (e) => {
       if (stopped) return;
       log(`notification connection lost (${e.message}); timers still run, reconnecting`);
@@ -122,20 +132,22 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   }
 
   async function runLane(lane: Lane) {
+    const st: LaneState = { until: 0, interrupt: null, announced: Infinity };
+    states.push(st);
     while (!stopped) {
       try {
+        st.announced = Infinity;
         const handled = await lane.run(db, new Date());
         if (handled > 0) {
           if (lane.name === "issuer-health") wake();
           continue;
         }
         const next = await lane.next(db);
-        const until = Math.min(Date.now() + MAX_SLEEP_MS, next ? next.getTime() : Infinity);
-        await sleep(until - Date.now());
+        await sleep(st, Math.min(Date.now() + MAX_SLEEP_MS, next ? next.getTime() : Infinity, st.announced));
       } catch (e) {
         if (stopped) break;
         log(`${lane.name}: ${(e as Error).message}`);
-        await sleep(1000);
+        await sleep(st, Date.now() + 1000);
       }
     }
   }
