@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, eventHash, GENESIS_HASH } from "./audit";
+import { createHash } from "node:crypto";
+import { canonicalJson, eventHash, GENESIS_HASH, hashedTail } from "./audit";
 
 const event = {
   id: "5b8f0a64-1f4e-4d0c-9a51-0c8c4a2f7e11",
@@ -32,6 +33,12 @@ describe("eventHash", () => {
     expect(eventHash(GENESIS_HASH, { ...event, at: new Date("2026-11-27T10:00:00.001Z") })).not.toBe(base);
     expect(eventHash(GENESIS_HASH, { ...event, data: { ...event.data, reason: "early" } })).not.toBe(base);
     expect(eventHash(GENESIS_HASH, { ...event, actorId: null })).not.toBe(base);
+  });
+
+  it("hashes the canonical JSON of [previous hash, fields…]; the tail the database chains continues it", () => {
+    const whole = canonicalJson([GENESIS_HASH, event.id, event.at.toISOString(), event.actorType, event.actorId, event.actorLabel, event.action, event.subjectType, event.subjectId, event.data]);
+    expect(eventHash(GENESIS_HASH, event)).toBe(createHash("sha256").update(whole).digest("hex"));
+    expect(`["${GENESIS_HASH}",${hashedTail(event)}`).toBe(whole);
   });
 
   it("is a sha256 hex digest", () => {

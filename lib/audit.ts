@@ -8,9 +8,9 @@ import { sha256Hex } from "./crypto/seal";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-// All audited transactions append through this lock, so the chain has one order even when
-// several processes write at once. It is held only until the caller's transaction commits.
-const AUDIT_LOCK_KEY = 0x686f7572; // "hour"
+// All audited transactions append through one advisory lock (0x686f7572, "hour", taken by the
+// database function hourglass_append_audit), so the chain has one order even when several
+// processes write at once. It is held only until the caller's transaction commits.
 
 export type AuditInput = {
   /** Another actor than the batch's, for an event recorded by the same transaction on their behalf. */
@@ -43,21 +43,17 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
+/**
+ * The canonical JSON of an event's hashed fields as it continues after the previous hash:
+ * canonicalJson([prevHash, ...fields]) is '["' + prevHash + '",' + tail. The database chains
+ * events from their tails (hourglass_append_audit), so it hashes exactly what is verified here.
+ */
+export function hashedTail(e: HashedFields): string {
+  return canonicalJson([e.id, e.at.toISOString(), e.actorType, e.actorId, e.actorLabel, e.action, e.subjectType, e.subjectId, e.data ?? {}]).slice(1);
+}
+
 export function eventHash(prevHash: string, e: HashedFields): string {
-  return sha256Hex(
-    canonicalJson([
-      prevHash,
-      e.id,
-      e.at.toISOString(),
-      e.actorType,
-      e.actorId,
-      e.actorLabel,
-      e.action,
-      e.subjectType,
-      e.subjectId,
-      e.data ?? {},
-    ]),
-  );
+  return sha256Hex(`[${JSON.stringify(prevHash)},${hashedTail(e)}`);
 }
 
 /** Appends one event inside the caller's transaction; it commits or rolls back with the change. */
@@ -72,11 +68,8 @@ export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
  */
 export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]): Promise<{ id: string; hash: string }[]> {
   if (inputs.length === 0) return [];
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}::bigint)`;
-  const last = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1`;
-  let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const at = new Date();
-  const rows = inputs.map((input) => {
+  const events = inputs.map((input) => {
     const who = input.actor ?? actor;
     const fields: HashedFields = {
       id: randomUUID(),
@@ -90,14 +83,11 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
       // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
       data: JSON.parse(JSON.stringify(input.data ?? {})),
     };
-    const hash = eventHash(prevHash, fields);
-    const row = { ...fields, data: fields.data as object, prevHash, hash };
-    prevHash = hash;
-    return row;
+    return { ...fields, at: at.toISOString(), tail: hashedTail(fields) };
   });
-  // createMany keeps the order of its rows, so sequence numbers follow the chain.
-  await tx.auditEvent.createMany({ data: rows });
-  return rows.map((r) => ({ id: r.id, hash: r.hash }));
+  // One round trip: the function takes the chain's lock, reads the head and inserts in order.
+  const rows = await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT event_id::text, event_hash FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb)`;
+  return rows.map((r) => ({ id: r.event_id, hash: r.event_hash }));
 }
 
 export type AuditVerification = {

@@ -4,7 +4,7 @@
 // beside floors measured in the same run: a bare database round trip, a bare HTTP round trip
 // to the same server (GET /api/v1/health), and policy evaluation alone with 200 policies.
 //
-// Options: --rate 200 --seconds 60 --port 3300
+// Options: --rate 200 --seconds 60 --port 3300 [--profile DIR] (CPU profile of next-server, written on exit)
 import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
@@ -22,6 +22,7 @@ const arg = (name: string, fallback: number) => {
 const RATE = arg("rate", 200);
 const SECONDS = arg("seconds", 60);
 const PORT = arg("port", 3300);
+const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
 const log = (m: string) => console.log(`[bench] ${m}`);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -93,7 +94,9 @@ async function main() {
   const build = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   const built = await new Promise((r) => build.once("exit", r));
   if (built !== 0) throw new Error(`next build failed (exit ${built})`);
-  const server = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const nodeFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const server = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   let up = false;
   for (let i = 0; i < 150 && !up; i++) {
     up = await get("/api/v1/health").then((s) => s === 200, () => false);
