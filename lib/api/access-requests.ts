@@ -90,7 +90,12 @@ export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; bo
   });
   const names = { identity: created.identity.name, entitlement: created.entitlement.name };
   if (!created.grant) return presentRequest(created.request, names, 0, null, null);
-  const outcome = await issueClaimedGrant({ db: getDb(), grantId: created.grant.id, deliverTo: actor });
+  const outcome = await issueClaimedGrant({
+    db: getDb(),
+    grantId: created.grant.id,
+    deliverTo: actor,
+    loaded: { ...created.grant, identity: created.identity, entitlement: created.entitlement, issuer: entitlement.issuer, request: created.request, exception: null },
+  });
   if (outcome.status !== "active") {
     // Failed (the worker retries it) or revoked meanwhile: report the grant as it now stands.
     return present(actor, created.id);

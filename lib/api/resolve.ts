@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { notFound } from "../errors";
-import type { Entitlement, Identity } from "../generated/prisma/client";
+import type { Entitlement, Identity, Issuer } from "../generated/prisma/client";
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
@@ -12,8 +12,8 @@ export async function resolveIdentity(ref: string): Promise<Identity> {
   return row;
 }
 
-export async function resolveEntitlement(ref: string): Promise<Entitlement> {
-  const row = await getDb().entitlement.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref } });
+export async function resolveEntitlement(ref: string): Promise<Entitlement & { issuer: Issuer }> {
+  const row = await getDb().entitlement.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref }, include: { issuer: true } });
   if (!row) throw notFound(`Entitlement ${JSON.stringify(ref)}`);
   return row;
 }

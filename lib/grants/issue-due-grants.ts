@@ -1,4 +1,5 @@
 import type { Db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 import { appendAudit, appendAuditMany } from "../audit";
 import { systemActor, type Actor } from "../authz";
 import type { Credential } from "../issuers/types";
@@ -38,11 +39,13 @@ export async function issueDueGrants({ db, now = new Date(), limit = 32, concurr
 
 export type IssueOutcome = { status: "active"; credential: Credential | null; issuedAt: Date; expiresAt: Date } | { status: "failed"; error: string } | { status: "revoked" };
 
-async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo): Promise<IssueOutcome> {
-  const grant = await db.grant.findUniqueOrThrow({
-    where: { id: claim.id },
-    include: { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } },
-  });
+const issueInclude = { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } } as const;
+
+/** A grant with what issuing it needs. */
+export type GrantToIssue = Prisma.GrantGetPayload<{ include: typeof issueInclude }>;
+
+async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: GrantToIssue): Promise<IssueOutcome> {
+  const grant = loaded?.id === claim.id ? loaded : await db.grant.findUniqueOrThrow({ where: { id: claim.id }, include: issueInclude });
   // The window starts when the privilege exists, not when it was approved.
   const durationMs = grant.request ? grant.request.durationSec * 1000 : Math.max(0, (grant.exception?.expiresAt ?? grant.expiresAt).getTime() - Date.now());
   const expiresAt = grant.exceptionId ? (grant.exception?.expiresAt ?? grant.expiresAt) : new Date(Date.now() + durationMs);
@@ -130,8 +133,8 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo): Promise<
  * `issueInline`: attempt 1, leased for CLAIM_LEASE_MS), so the worker leaves it alone unless the
  * caller dies. With `deliverTo`, the credential is returned here, once, and never stored.
  */
-export async function issueClaimedGrant({ db, grantId, deliverTo }: { db: Db; grantId: string; deliverTo?: DeliverTo }): Promise<IssueOutcome> {
-  return issueOne(db, { id: grantId, attempts: 1 }, deliverTo);
+export async function issueClaimedGrant({ db, grantId, deliverTo, loaded }: { db: Db; grantId: string; deliverTo?: DeliverTo; /** The grant as just written, with its relations, to skip reading it back. */ loaded?: GrantToIssue }): Promise<IssueOutcome> {
+  return issueOne(db, { id: grantId, attempts: 1 }, deliverTo, loaded);
 }
 
 export async function nextIssueDue(db: Db): Promise<Date | null> {

@@ -7,9 +7,21 @@ export const DEFAULT_POLICY_VERSION = 1;
 
 export type ActivePolicies = { version: number; set: CompiledPolicySet };
 
-/** The policy set in force: the highest saved version, else the defaults. Compiled sets are cached by text. */
+// Saved versions never change, so a compiled set is kept by version (number and creation instant,
+// which also tells apart databases a process may see in turn); each request reads only which
+// version is in force, not its text.
+const byVersion = new Map<string, CompiledPolicySet>();
+
+/** The policy set in force: the highest saved version, else the defaults. */
 export async function getActivePolicies(tx: Pick<Tx, "policyVersion">): Promise<ActivePolicies> {
-  const row = await tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true, text: true } });
-  if (!row) return { version: DEFAULT_POLICY_VERSION, set: compilePolicies(defaultPolicies) };
-  return { version: row.version, set: compilePolicies(row.text) };
+  const head = await tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true, createdAt: true } });
+  if (!head) return { version: DEFAULT_POLICY_VERSION, set: compilePolicies(defaultPolicies) };
+  const key = `${head.version}@${head.createdAt.getTime()}`;
+  let set = byVersion.get(key);
+  if (!set) {
+    const row = await tx.policyVersion.findUniqueOrThrow({ where: { version: head.version }, select: { text: true } });
+    set = compilePolicies(row.text);
+    byVersion.set(key, set);
+  }
+  return { version: head.version, set };
 }
