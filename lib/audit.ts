@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "./db";
 import { actorId, actorLabel, assertCan, type Actor } from "./authz";
 import { sha256Hex } from "./crypto/seal";
+import { WAKE_CHANNEL, wakePayload, wakeWorkers, type Wake } from "./worker/wake";
 
 // Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
 // so editing, deleting or reordering a row breaks the chain from that row on.
@@ -66,8 +67,11 @@ export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
  * Appends several events in order inside the caller's transaction, taking the chain's lock once
  * (the worker records a batch of revocations this way).
  */
-export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]): Promise<{ id: string; hash: string }[]> {
-  if (inputs.length === 0) return [];
+export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[], opts: { wake?: Wake } = {}): Promise<{ id: string; hash: string }[]> {
+  if (inputs.length === 0) {
+    if (opts.wake) await wakeWorkers(tx, opts.wake.reason, { dueAt: opts.wake.dueAt });
+    return [];
+  }
   const at = new Date();
   const events = inputs.map((input) => {
     const who = input.actor ?? actor;
@@ -85,8 +89,11 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
     };
     return { ...fields, at: at.toISOString(), tail: hashedTail(fields) };
   });
-  // One round trip: the function takes the chain's lock, reads the head and inserts in order.
-  const rows = await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT event_id::text, event_hash FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb)`;
+  // One round trip: the function takes the chain's lock, reads the head and inserts in order;
+  // a wake rides along (identical notifications in a transaction are delivered once, on commit).
+  const rows = opts.wake
+    ? await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT a.event_id::text, a.event_hash, pg_notify(${WAKE_CHANNEL}, ${wakePayload(opts.wake.reason, opts.wake.dueAt)})::text AS woke FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb) a`
+    : await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT event_id::text, event_hash FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb)`;
   return rows.map((r) => ({ id: r.event_id, hash: r.event_hash }));
 }
 

@@ -90,6 +90,8 @@ export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; bo
   });
   const names = { identity: created.identity.name, entitlement: created.entitlement.name };
   if (!created.grant) return presentRequest(created.request, names, 0, null, null);
+  // Issued with the approval (a self-contained issuer such as signed tokens).
+  if (created.grant.status === "active") return presentRequest(created.request, names, 0, created.grant, created.credential);
   const outcome = await issueClaimedGrant({
     db: getDb(),
     grantId: created.grant.id,

@@ -6,6 +6,8 @@ import { createUser } from "../testing/factories";
 import { createApiToken } from "../api-tokens/create-api-token";
 import { systemActor, type Permission } from "../authz";
 import { issueDueGrants } from "../grants/issue-due-grants";
+import { verifyHourglassToken } from "../issuers/token";
+import { verifyAuditChain } from "../audit";
 import { resetRateLimits, BURST } from "../web/rate-limit";
 import { closeAllDrivers } from "../issuers/registry";
 import * as accessRequests from "../../app/api/v1/access-requests/route";
@@ -104,6 +106,19 @@ describe("access requests", () => {
     const again = await call(accessRequest.GET, { params: { id: r.json.id } });
     expect(again.status).toBe(200);
     expect(again.json.grant.credential).toBeUndefined();
+    // The answer was built from the rows written: it matches what a later read sees.
+    expect(again.json.grant).toMatchObject({ id: r.json.grant.id, status: "active", issuedAt: r.json.grant.issuedAt, expiresAt: r.json.grant.expiresAt });
+    // The token verifies against the published keys and names this grant.
+    const verified = await verifyHourglassToken(getDb(), r.json.grant.credential.token, { audience: "https://api.test" });
+    expect(verified).toMatchObject({ jti: r.json.grant.id, sub: "svc-orders", scope: "orders:read" });
+    // Handed over in the response only: never stored, not even sealed; issue and delivery audited.
+    const row = await getDb().grant.findUniqueOrThrow({ where: { id: r.json.grant.id } });
+    expect(row).toMatchObject({ status: "active", credentialSealed: null, attempts: 0, nextAttemptAt: null, issuerRef: r.json.grant.id });
+    expect(row.credentialDeliveredAt).not.toBeNull();
+    const events = await getDb().auditEvent.findMany({ where: { subjectId: { in: [r.json.id, r.json.grant.id] } }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["request.created", "request.auto_approved", "grant.issued", "grant.credential_delivered"]);
+    expect(events.at(-1)).toMatchObject({ actorType: "identity", actorLabel: expect.stringContaining("svc-orders") });
+    expect((await verifyAuditChain({ db: getDb(), actor: systemActor("test") })).ok).toBe(true);
   });
 
   it("routes to approvers; an approver's token approves; the requester's first read gets the credential", async () => {

@@ -1,8 +1,8 @@
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import { appendAudit, appendAuditMany } from "../audit";
+import { appendAudit, appendAuditMany, type AuditInput } from "../audit";
 import { systemActor, type Actor } from "../authz";
-import type { Credential } from "../issuers/types";
+import type { Credential, IssueResult } from "../issuers/types";
 import { sealJson } from "../crypto/seal";
 import { driverFor } from "../issuers/registry";
 import { issuerErrorKind } from "../issuers/types";
@@ -39,6 +39,43 @@ export async function issueDueGrants({ db, now = new Date(), limit = 32, concurr
 
 export type IssueOutcome = { status: "active"; credential: Credential | null; issuedAt: Date; expiresAt: Date } | { status: "failed"; error: string } | { status: "revoked" };
 
+/**
+ * What an issued grant records: the row's new fields and the audit events. A credential handed
+ * over in the caller's response (`deliverTo`) is never stored, not even sealed.
+ */
+export function activation(args: { grantId: string; issuerName: string; result: IssueResult; expiresAt: Date; issuedAt: Date; attempt: number; deliverTo?: DeliverTo }) {
+  const { grantId, result, expiresAt, issuedAt } = args;
+  const finalExpiry = result.expiresAt < expiresAt ? result.expiresAt : expiresAt;
+  const deliver = Boolean(args.deliverTo && result.credential);
+  const audit: AuditInput[] = [
+    {
+      action: "grant.issued",
+      subjectType: "grant",
+      subjectId: grantId,
+      data: { issuer: args.issuerName, reference: result.reference, expiresAt: expiresAt.toISOString(), nativeExpiresAt: result.expiresAt.toISOString(), attempt: args.attempt },
+    },
+  ];
+  if (deliver) audit.push({ actor: args.deliverTo, action: "grant.credential_delivered", subjectType: "grant", subjectId: grantId });
+  return {
+    finalExpiry,
+    credential: deliver ? result.credential! : null,
+    audit,
+    data: {
+      status: "active" as const,
+      issuedAt,
+      expiresAt: finalExpiry,
+      issuerRef: result.reference,
+      issuerMeta: (result.meta ?? {}) as object,
+      credentialSealed: result.credential && !deliver ? sealJson(result.credential) : null,
+      credentialDeliveredAt: deliver ? issuedAt : null,
+      // Attempts count the revoke from here on.
+      attempts: 0,
+      nextAttemptAt: null,
+      lastError: null,
+    },
+  };
+}
+
 const issueInclude = { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } } as const;
 
 /** A grant with what issuing it needs. */
@@ -58,27 +95,9 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
       expiresAt,
       publicKey: grant.request?.publicKey,
     });
-    const issuedAt = new Date();
-    const finalExpiry = result.expiresAt < expiresAt ? result.expiresAt : expiresAt;
-    // Handed over in the caller's response: never stored, not even sealed.
-    const deliver = Boolean(deliverTo && result.credential);
+    const done = activation({ grantId: grant.id, issuerName: grant.issuer.name, result, expiresAt, issuedAt: new Date(), attempt: claim.attempts, deliverTo });
     return await db.$transaction(async (tx): Promise<IssueOutcome> => {
-      const n = await tx.grant.updateMany({
-        where: { id: grant.id, status: "issuing" },
-        data: {
-          status: "active",
-          issuedAt,
-          expiresAt: finalExpiry,
-          issuerRef: result.reference,
-          issuerMeta: (result.meta ?? {}) as object,
-          credentialSealed: result.credential && !deliver ? sealJson(result.credential) : null,
-          credentialDeliveredAt: deliver ? issuedAt : null,
-          // Attempts count the revoke from here on.
-          attempts: 0,
-          nextAttemptAt: null,
-          lastError: null,
-        },
-      });
+      const n = await tx.grant.updateMany({ where: { id: grant.id, status: "issuing" }, data: done.data });
       if (n.count === 0) {
         // Revoked while we were issuing: make sure the revoke runs after this issue.
         await tx.grant.updateMany({ where: { id: grant.id, status: { in: ["revoking", "revoked"] } }, data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null } });
@@ -86,16 +105,9 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
         await wakeWorkers(tx, "grant.revoking");
         return { status: "revoked" };
       }
-      const issued = {
-        action: "grant.issued",
-        subjectType: "grant",
-        subjectId: grant.id,
-        data: { issuer: grant.issuer.name, reference: result.reference, expiresAt: expiresAt.toISOString(), nativeExpiresAt: result.expiresAt.toISOString(), attempt: claim.attempts },
-      };
-      await appendAuditMany(tx, systemActor("worker"), deliver ? [issued, { actor: deliverTo, action: "grant.credential_delivered", subjectType: "grant", subjectId: grant.id }] : [issued]);
       // The revoke lane wakes only if this grant ends before what it already waits for.
-      await wakeWorkers(tx, "grant.active", { dueAt: finalExpiry });
-      return { status: "active", credential: deliver ? result.credential! : null, issuedAt, expiresAt: finalExpiry };
+      await appendAuditMany(tx, systemActor("worker"), done.audit, { wake: { reason: "grant.active", dueAt: done.finalExpiry } });
+      return { status: "active", credential: done.credential, issuedAt: done.data.issuedAt, expiresAt: done.finalExpiry };
     });
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);

@@ -43,6 +43,9 @@ function tokenExpiry(ref: GrantRef): Date {
   return typeof exp === "number" && Number.isFinite(exp) ? new Date(exp * 1000) : ref.expiresAt;
 }
 
+/** How long a process signs with the active key it last read before reading it again. */
+export const KEY_REUSE_MS = 2000;
+
 export const createTokenIssuer: IssuerFactory = ({ config }) => {
   const parsed = tokenIssuerConfigSchema.safeParse(config ?? {});
   if (!parsed.success) throw new IssuerError(`Invalid token issuer configuration: ${describeIssues(parsed.error, "config")}`, "permanent");
@@ -50,6 +53,7 @@ export const createTokenIssuer: IssuerFactory = ({ config }) => {
 
   return {
     type: "token",
+    selfContained: true,
 
     async grant(input): Promise<IssueResult> {
       const target = tokenTargetSchema.safeParse(input.entitlement.target ?? {});
@@ -63,7 +67,7 @@ export const createTokenIssuer: IssuerFactory = ({ config }) => {
       // Deterministic: a retried grant gets a fresh token with the same jti, so one revoke covers both.
       const jti = input.grantId;
 
-      const key = await getActiveSigningKey(getDb());
+      const key = await getActiveSigningKey(getDb(), { reuseForMs: KEY_REUSE_MS });
       const token = await new SignJWT({ scope: target.data.scope })
         .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: "JWT" })
         .setIssuer(cfg.issuerUrl)

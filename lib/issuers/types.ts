@@ -49,6 +49,12 @@ export type StandingPrivilege = { principal: string; privilege: string; detail?:
 
 export interface IssuerDriver {
   readonly type: IssuerType;
+  /**
+   * The grant creates nothing outside Hourglass (a signed token): it may be issued inside the
+   * transaction that approves it, since a credential whose transaction does not commit is never
+   * handed out to anyone.
+   */
+  readonly selfContained?: boolean;
   grant(input: IssueInput): Promise<IssueResult>;
   revoke(ref: GrantRef): Promise<void>;
   verifyRevoked(ref: GrantRef): Promise<boolean>;

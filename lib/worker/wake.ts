@@ -8,8 +8,13 @@ export const WAKE_CHANNEL = "hourglass_wake";
  * asleep, so a busy API does not make every lane re-read the database on every grant.
  */
 export async function wakeWorkers(tx: Tx, reason: string, opts: { dueAt?: Date } = {}): Promise<void> {
-  const payload = opts.dueAt ? `${reason}@${opts.dueAt.getTime()}` : reason;
-  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${payload})`;
+  await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${wakePayload(reason, opts.dueAt)})`;
+}
+
+export type Wake = { reason: string; dueAt?: Date };
+
+export function wakePayload(reason: string, dueAt?: Date): string {
+  return dueAt ? `${reason}@${dueAt.getTime()}` : reason;
 }
 
 /** A wake's reason and the instant its work is due (0 = now). */
