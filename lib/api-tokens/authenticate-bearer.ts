@@ -4,9 +4,11 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { sha256Hex } from "../crypto/seal";
 import type { Actor, Permission, RoleName } from "../authz";
+import type { Identity } from "../generated/prisma/client";
 import { looksLikeJwt, verifyWorkloadToken } from "../workloads/verify-workload-token";
 
-export type BearerActor = { actor: Actor; tokenId: string };
+/** The caller, and for an identity's API token the identity's row as read to authenticate it. */
+export type BearerActor = { actor: Actor; tokenId: string; identity?: Identity };
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(sha256Hex(a));
@@ -42,7 +44,7 @@ export async function authenticateBearer(header: string | null): Promise<BearerA
   const scopes = token.scopes as Permission[];
   if (token.identity) {
     if (token.identity.status !== "active") throw new AppError("forbidden", `Identity ${token.identity.name} is ${token.identity.status}`);
-    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes, attestation: "api_token" }, tokenId: token.id };
+    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes, attestation: "api_token" }, tokenId: token.id, identity: token.identity };
   }
   if (token.user) {
     if (!token.user.active) throw new AppError("unauthenticated", "This user is disabled", { reason: "disabled_user" });

@@ -1,5 +1,5 @@
 import { getDb } from "../db";
-import type { AccessRequest, Grant } from "../generated/prisma/client";
+import type { AccessRequest, Grant, Identity } from "../generated/prisma/client";
 import type { Actor } from "../authz";
 import { AppError } from "../errors";
 import { formatDuration, parseDuration, parseInput } from "../validation";
@@ -69,11 +69,13 @@ async function present(actor: Actor, requestId: string) {
  * credential returned in this response (only here: it is not stored). Answered from the rows just
  * written, without reading them back.
  */
-export async function apiCreateAccessRequest({ actor, body }: { actor: Actor; body: unknown }) {
+export async function apiCreateAccessRequest({ actor, body, callerIdentity }: { actor: Actor; body: unknown; /** The calling identity's row, read by authentication: not read again when it asks for itself. */ callerIdentity?: Identity }) {
   const input = parseInput(createAccessRequestBody, body);
   const durationSec = parseDuration(input.duration);
   if (durationSec === null) throw new AppError("validation_failed", `duration: "${input.duration}" is not an ISO 8601 duration such as PT15M`, { fields: { duration: "Not an ISO 8601 duration" } });
-  const [identity, entitlement] = [await resolveIdentity(input.identity), await resolveEntitlement(input.entitlement)];
+  const own = callerIdentity && actor.type === "identity" && callerIdentity.id === actor.id && (input.identity === callerIdentity.name || input.identity.toLowerCase() === callerIdentity.id);
+  const identity = own ? callerIdentity : await resolveIdentity(input.identity);
+  const entitlement = await resolveEntitlement(input.entitlement);
   const created = await createRequest({
     actor,
     identityId: identity.id,
