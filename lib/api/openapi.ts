@@ -102,6 +102,13 @@ export function openApiDocument(serverUrl = "/") {
         get: { summary: "Trusted OIDC issuers of workload tokens", responses: { "200": { description: "OK" }, ...errors } },
         post: { summary: "Trust an issuer: {name, issuer, audience, jwksUrl | jwks}", responses: { "201": { description: "Created" }, ...errors } },
       },
+      "/api/v1/workload-issuers/{id}": {
+        patch: {
+          summary: "Stop or resume trusting an issuer (by id or name): {enabled}; stopping withdraws the attestation of grants obtained with its tokens",
+          parameters: [{ ...idParam, schema: { type: "string" } }],
+          responses: { "200": { description: "OK" }, ...errors },
+        },
+      },
       "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
       "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
       "/api/v1/metrics/privilege": { get: { summary: "Privilege-duration metrics", responses: { "200": { description: "OK" }, ...errors } } },

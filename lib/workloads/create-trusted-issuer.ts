@@ -2,7 +2,8 @@ import { z } from "zod";
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
+import { wakeWorkers } from "../worker/wake";
 import { parseInput } from "../validation";
 
 const jwk = z.object({ kty: z.string(), kid: z.string().optional() }).passthrough();
@@ -38,4 +39,26 @@ export async function findTrustedIssuers({ actor }: { actor: Actor }) {
   assertCan(actor, "admin:issuers");
   const rows = await getDb().trustedWorkloadIssuer.findMany({ orderBy: { name: "asc" } });
   return rows.map((r) => ({ id: r.id, name: r.name, issuer: r.issuer, audience: r.audience, jwksUrl: r.jwksUrl, inline: r.jwksInline !== null, enabled: r.enabled }));
+}
+
+const enabledInput = z.object({ enabled: z.boolean({ message: "enabled must be true or false" }) }).strict();
+
+/**
+ * Stops (or resumes) trusting an issuer's workload tokens (admin). Stopping withdraws the
+ * attestation of every grant a workload obtained with such a token: the policy-drift lane
+ * re-evaluates them at once and revokes those that are no longer allowed.
+ */
+export async function setTrustedIssuerEnabled({ actor, ref, ...raw }: { actor: Actor; ref: string } & z.input<typeof enabledInput>) {
+  assertCan(actor, "admin:issuers");
+  const { enabled } = parseInput(enabledInput, raw);
+  return getDb().$transaction(async (tx) => {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+    const row = await tx.trustedWorkloadIssuer.findFirst({ where: isUuid ? { id: ref } : { name: ref } });
+    if (!row) throw notFound(`Trusted issuer ${JSON.stringify(ref.slice(0, 120))}`);
+    if (row.enabled === enabled) return { id: row.id, name: row.name, issuer: row.issuer, enabled };
+    await tx.trustedWorkloadIssuer.update({ where: { id: row.id }, data: { enabled } });
+    await appendAudit(tx, actor, { action: enabled ? "workload_issuer.trusted_again" : "workload_issuer.withdrawn", subjectType: "workload_issuer", subjectId: row.id, data: { name: row.name, issuer: row.issuer } });
+    if (!enabled) await wakeWorkers(tx, "attestation.withdrawn");
+    return { id: row.id, name: row.name, issuer: row.issuer, enabled };
+  });
 }

@@ -10,6 +10,9 @@ import { createTrustedIssuer } from "./create-trusted-issuer";
 import { subjectMatches } from "./verify-workload-token";
 import * as accessRequests from "../../app/api/v1/access-requests/route";
 import * as workloadIssuers from "../../app/api/v1/workload-issuers/route";
+import * as workloadIssuer from "../../app/api/v1/workload-issuers/[id]/route";
+import { createApiToken } from "../api-tokens/create-api-token";
+import { reevaluateGrants } from "../policy/reevaluate-grants";
 
 const ISS = "https://token.actions.githubusercontent.com";
 const AUD = "https://hourglass.northwind.example";
@@ -94,5 +97,36 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect(subjectMatches("repo:northwind/orders:ref:refs/heads/*", "repo:northwind/ordersX:ref:refs/heads/main")).toBe(false);
     expect(subjectMatches("system:serviceaccount:ns:sa", "system:serviceaccount:ns:sa2")).toBe(false);
     expect(subjectMatches("a.b", "aXb")).toBe(false);
+  });
+
+  // Last: it withdraws the trust the tests above rely on.
+  it("revokes what an attested workload got when its issuer stops being trusted (policy_drift), and only then", async () => {
+    const r = await post(await jwt());
+    expect(r.json).toMatchObject({ status: "approved", grant: { status: "active" } });
+    const patch = async (token: string, ref: string, body: unknown) => {
+      const res = await workloadIssuer.PATCH(new Request(`http://t/api/v1/workload-issuers/${ref}`, { method: "PATCH", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({ id: ref }) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    // Re-evaluated while still trusted: kept.
+    await reevaluateGrants({ db: getDb(), force: true });
+    expect((await getDb().grant.findUniqueOrThrow({ where: { id: r.json.grant.id } })).status).toBe("active");
+    // Only an admin may withdraw trust; bad input is a 4xx with a code.
+    const owner = await getDb().user.findFirstOrThrow({ where: { roles: { has: "owner" } } });
+    const { token: ownerToken } = await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["admin:issuers"] });
+    expect((await patch(ownerToken, "github-actions", { enabled: false })).status).toBe(403);
+    expect((await patch(ADMIN, "github-actions", { enabled: "no" })).json.error.code).toBe("validation_failed");
+    expect((await patch(ADMIN, "github-actions", { enabled: false, extra: 1 })).status).toBe(400);
+    expect((await patch(ADMIN, "nobody", { enabled: false })).json.error.code).toBe("not_found");
+    const off = await patch(ADMIN, "github-actions", { enabled: false });
+    expect(off).toMatchObject({ status: 200, json: { name: "github-actions", enabled: false } });
+    // The lane sees the change of trust without waiting for its periodic run.
+    await reevaluateGrants({ db: getDb() });
+    const g = await getDb().grant.findUniqueOrThrow({ where: { id: r.json.grant.id } });
+    expect(g).toMatchObject({ status: "revoking", revokeReason: "policy_drift" });
+    expect(g.revokeComment).toMatch(/attestation was withdrawn/);
+    expect(await getDb().auditEvent.count({ where: { action: "workload_issuer.withdrawn" } })).toBe(1);
+    expect(await getDb().auditEvent.count({ where: { action: "grant.policy_drift", subjectId: g.id } })).toBe(1);
+    // Its tokens are refused from now on.
+    expect((await post(await jwt())).json.error).toMatchObject({ code: "unauthenticated", details: { reason: "unknown_issuer" } });
   });
 });
