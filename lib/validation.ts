@@ -59,3 +59,10 @@ export const zDuration = z.string().transform((v, ctx) => {
   }
   return s;
 });
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a reference is a UUID (an id) rather than a name. */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}

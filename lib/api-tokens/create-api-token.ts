@@ -5,7 +5,7 @@ import { assertCan, permissions, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, notFound } from "../errors";
 import { sha256Hex } from "../crypto/seal";
-import { parseInput, zDuration } from "../validation";
+import { parseInput, zDuration, isUuid } from "../validation";
 
 export const TOKEN_PREFIX = "hgt_";
 
@@ -28,7 +28,6 @@ export async function createApiToken({ actor, ...raw }: { actor: Actor } & z.inp
   const input = parseInput(createApiTokenInput, raw);
   const db = getDb();
   return db.$transaction(async (tx) => {
-    const isUuid = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
     let identityId: string | null = null;
     let userId: string | null = null;
     if (input.identity) {

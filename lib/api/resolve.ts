@@ -1,8 +1,8 @@
 import { getDb } from "../db";
+import { isUuid } from "../validation";
 import { notFound } from "../errors";
 import type { Entitlement, Identity, Issuer } from "../generated/prisma/client";
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 // Wherever the API names an object, its id or its unique name is accepted.
 

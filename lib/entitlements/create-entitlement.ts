@@ -3,7 +3,7 @@ import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, notFound } from "../errors";
-import { parseInput, zDuration } from "../validation";
+import { parseInput, zDuration, isUuid } from "../validation";
 import { postgresTargetSchema } from "../issuers/postgres";
 import { tokenTargetSchema } from "../issuers/token";
 
@@ -31,8 +31,7 @@ export async function createEntitlement({ actor, ...raw }: { actor: Actor } & z.
   const v = parseInput(input, raw);
   const db = getDb();
   return db.$transaction(async (tx) => {
-    const isUuid = /^[0-9a-f-]{36}$/i.test(v.issuer);
-    const issuer = await tx.issuer.findFirst({ where: isUuid ? { id: v.issuer } : { name: v.issuer } });
+    const issuer = await tx.issuer.findFirst({ where: isUuid(v.issuer) ? { id: v.issuer } : { name: v.issuer } });
     if (!issuer) throw notFound(`Issuer ${v.issuer}`);
     const target = issuer.type === "postgres" ? parseInput(postgresTargetSchema, v.target) : issuer.type === "token" ? parseInput(tokenTargetSchema, v.target) : v.target;
     if (v.defaultDuration && v.defaultDuration > v.maxDuration) throw new AppError("validation_failed", "defaultDuration is longer than maxDuration");

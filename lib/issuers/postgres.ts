@@ -1,4 +1,5 @@
 import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
+import { isUuid } from "../validation";
 import { promisify } from "node:util";
 import pg from "pg";
 import { z } from "zod";
@@ -39,7 +40,6 @@ export const ROLE_PREFIX = "hg_";
 /** Unquoted-identifier shape: no quoting surprises, and at most 63 bytes (NAMEDATALEN - 1). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const OUR_ROLE = /^hg_[0-9a-f]{32}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+)$/;
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ function connectionString(ep: Endpoint, username: string, password: string): str
 
 /** The login role for a grant: deterministic, so a retried grant finds the role it created. */
 export function roleNameFor(grantId: string): string {
-  if (!UUID.test(grantId)) throw new IssuerError(`Grant id ${JSON.stringify(grantId)} is not a UUID`, "permanent");
+  if (!isUuid(grantId)) throw new IssuerError(`Grant id ${JSON.stringify(grantId)} is not a UUID`, "permanent");
   return ROLE_PREFIX + grantId.replaceAll("-", "").toLowerCase();
 }
 

@@ -1,4 +1,5 @@
 import { importJWK, jwtVerify, SignJWT, errors as joseErrors, type CryptoKey, type JWK, type JWTVerifyGetKey } from "jose";
+import { isUuid } from "../validation";
 import { z } from "zod";
 import { getDb, type Tx } from "../db";
 import { getActiveSigningKey, MAX_TOKEN_TTL_SEC, SIGNING_ALG } from "../tokens/signing-keys";
@@ -35,7 +36,6 @@ function describeIssues(error: z.ZodError, what: string): string {
   return error.issues.map((i) => `${what}${i.path.length ? "." + i.path.join(".") : ""}: ${i.message}`).join("; ");
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** When the token for this grant stops being accepted anyway: its exp (meta) or the grant's expiry. */
 function tokenExpiry(ref: GrantRef): Date {
@@ -88,7 +88,7 @@ export const createTokenIssuer: IssuerFactory = ({ config }) => {
 
     async revoke(ref) {
       await getDb().revokedToken.createMany({
-        data: [{ jti: ref.reference, grantId: UUID.test(ref.grantId) ? ref.grantId : null, expiresAt: tokenExpiry(ref) }],
+        data: [{ jti: ref.reference, grantId: isUuid(ref.grantId) ? ref.grantId : null, expiresAt: tokenExpiry(ref) }],
         skipDuplicates: true,
       });
     },

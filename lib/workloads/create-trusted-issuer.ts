@@ -4,7 +4,7 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, notFound } from "../errors";
 import { wakeWorkers } from "../worker/wake";
-import { parseInput } from "../validation";
+import { parseInput, isUuid } from "../validation";
 
 const jwk = z.object({ kty: z.string(), kid: z.string().optional() }).passthrough();
 
@@ -52,8 +52,7 @@ export async function setTrustedIssuerEnabled({ actor, ref, ...raw }: { actor: A
   assertCan(actor, "admin:issuers");
   const { enabled } = parseInput(enabledInput, raw);
   return getDb().$transaction(async (tx) => {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
-    const row = await tx.trustedWorkloadIssuer.findFirst({ where: isUuid ? { id: ref } : { name: ref } });
+    const row = await tx.trustedWorkloadIssuer.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref } });
     if (!row) throw notFound(`Trusted issuer ${JSON.stringify(ref.slice(0, 120))}`);
     if (row.enabled === enabled) return { id: row.id, name: row.name, issuer: row.issuer, enabled };
     await tx.trustedWorkloadIssuer.update({ where: { id: row.id }, data: { enabled } });
