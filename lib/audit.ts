@@ -72,29 +72,36 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
     if (opts.wake) await wakeWorkers(tx, opts.wake.reason, { dueAt: opts.wake.dueAt });
     return [];
   }
-  const at = new Date();
-  const events = inputs.map((input) => {
-    const who = input.actor ?? actor;
-    const fields: HashedFields = {
-      id: randomUUID(),
-      at,
-      actorType: who.type,
-      actorId: actorId(who),
-      actorLabel: actorLabel(who),
-      action: input.action,
-      subjectType: input.subjectType,
-      subjectId: input.subjectId ?? null,
-      // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
-      data: JSON.parse(JSON.stringify(input.data ?? {})),
-    };
-    return { ...fields, at: at.toISOString(), tail: hashedTail(fields) };
-  });
+  const events = auditEventsJson(actor, inputs);
   // One round trip: the function takes the chain's lock, reads the head and inserts in order;
   // a wake rides along (identical notifications in a transaction are delivered once, on commit).
   const rows = opts.wake
-    ? await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT a.event_id::text, a.event_hash, pg_notify(${WAKE_CHANNEL}, ${wakePayload(opts.wake.reason, opts.wake.dueAt)})::text AS woke FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb) a`
-    : await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT event_id::text, event_hash FROM hourglass_append_audit(${JSON.stringify(events)}::jsonb)`;
+    ? await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT a.event_id::text, a.event_hash, pg_notify(${WAKE_CHANNEL}, ${wakePayload(opts.wake.reason, opts.wake.dueAt)})::text AS woke FROM hourglass_append_audit(${events}::jsonb) a`
+    : await tx.$queryRaw<{ event_id: string; event_hash: string }[]>`SELECT event_id::text, event_hash FROM hourglass_append_audit(${events}::jsonb)`;
   return rows.map((r) => ({ id: r.event_id, hash: r.event_hash }));
+}
+
+/** The events as the argument of hourglass_append_audit: fields plus the canonical tail each is chained from. */
+export function auditEventsJson(actor: Actor, inputs: AuditInput[]): string {
+  const at = new Date();
+  return JSON.stringify(
+    inputs.map((input) => {
+      const who = input.actor ?? actor;
+      const fields: HashedFields = {
+        id: randomUUID(),
+        at,
+        actorType: who.type,
+        actorId: actorId(who),
+        actorLabel: actorLabel(who),
+        action: input.action,
+        subjectType: input.subjectType,
+        subjectId: input.subjectId ?? null,
+        // Round-trip through JSON so what is hashed is exactly what jsonb stores (no undefined, Dates as strings).
+        data: JSON.parse(JSON.stringify(input.data ?? {})),
+      };
+      return { ...fields, at: at.toISOString(), tail: hashedTail(fields) };
+    }),
+  );
 }
 
 export type AuditVerification = {

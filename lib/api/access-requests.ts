@@ -1,9 +1,9 @@
 import { getDb } from "../db";
-import type { AccessRequest, Grant, Identity } from "../generated/prisma/client";
+import type { AccessRequest, Identity } from "../generated/prisma/client";
 import type { Actor } from "../authz";
 import { AppError } from "../errors";
 import { formatDuration, parseDuration, parseInput } from "../validation";
-import { createRequest } from "../requests/create-request";
+import { createRequest, type CreatedGrant } from "../requests/create-request";
 import { getRequest } from "../requests/get-request";
 import { issueClaimedGrant } from "../grants/issue-due-grants";
 import { takeCredential } from "../grants/take-credential";
@@ -104,7 +104,7 @@ export async function apiCreateAccessRequest({ actor, body, callerIdentity }: { 
     // Failed (the worker retries it) or revoked meanwhile: report the grant as it now stands.
     return present(actor, created.id);
   }
-  const grant: Grant = { ...created.grant, status: "active", issuedAt: outcome.issuedAt, expiresAt: outcome.expiresAt, attempts: 0, lastError: null };
+  const grant: CreatedGrant = { ...created.grant, status: "active", issuedAt: outcome.issuedAt, expiresAt: outcome.expiresAt, attempts: 0, lastError: null };
   return presentRequest(created.request, names, 0, grant, outcome.credential);
 }
 

@@ -79,7 +79,7 @@ export function activation(args: { grantId: string; issuerName: string; result: 
 const issueInclude = { identity: true, entitlement: true, issuer: true, request: { select: { durationSec: true, publicKey: true } }, exception: { select: { expiresAt: true } } } as const;
 
 /** A grant with what issuing it needs. */
-export type GrantToIssue = Prisma.GrantGetPayload<{ include: typeof issueInclude }>;
+export type GrantToIssue = Pick<Prisma.GrantGetPayload<{ include: typeof issueInclude }>, "id" | "exceptionId" | "expiresAt" | "issuerId" | "identity" | "entitlement" | "issuer" | "request" | "exception">;
 
 async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: GrantToIssue): Promise<IssueOutcome> {
   const grant = loaded?.id === claim.id ? loaded : await db.grant.findUniqueOrThrow({ where: { id: claim.id }, include: issueInclude });

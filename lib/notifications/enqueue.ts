@@ -26,7 +26,13 @@ export type Notice = { event: NotificationEvent; title: string; lines?: string[]
  * retries until the endpoint accepts it. Without HOURGLASS_NOTIFY_URL nothing is recorded.
  */
 export async function enqueueNotification(tx: Tx, notice: Notice): Promise<void> {
-  if (!env.HOURGLASS_NOTIFY_URL) return;
+  const row = notificationRow(notice);
+  if (row) await tx.notificationDelivery.create({ data: row });
+}
+
+/** The row that records a notification (null when notifications are off), for writers that insert it themselves. */
+export function notificationRow(notice: Notice): { event: NotificationEvent; payload: object } | null {
+  if (!env.HOURGLASS_NOTIFY_URL) return null;
   const link = notice.link && env.HOURGLASS_PUBLIC_URL ? new URL(notice.link, env.HOURGLASS_PUBLIC_URL).toString() : notice.link;
   const icon = notice.severity === "critical" ? "🚨" : notice.severity === "warning" ? "⚠️" : "⧗";
   // Slack-compatible: `text` for plain clients, `blocks` for rich ones; `hourglass` for machines.
@@ -38,5 +44,5 @@ export async function enqueueNotification(tx: Tx, notice: Notice): Promise<void>
     ],
     hourglass: { event: notice.event, severity: notice.severity ?? "info", link: link ?? null },
   };
-  await tx.notificationDelivery.create({ data: { event: notice.event, payload } });
+  return { event: notice.event, payload };
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { getDb, type Tx } from "../db";
 import { assertCan, type Actor } from "../authz";
-import { appendAuditMany, type AuditInput } from "../audit";
+import type { AuditInput } from "../audit";
 import { AppError, forbidden, notFound } from "../errors";
 import { parseInput } from "../validation";
 import type { Decision } from "../policy/decision";
-import type { AccessRequest, Entitlement, Grant, Identity, Issuer } from "../generated/prisma/client";
+import type { AccessRequest, Entitlement, Grant, Identity, Issuer, RequestStatus } from "../generated/prisma/client";
+import { writeAtOnce, type Insert } from "../write-at-once";
 import { CLAIM_LEASE_MS } from "../grants/backoff";
 import { activation } from "../grants/issue-due-grants";
 import { driverFor } from "../issuers/registry";
@@ -13,8 +14,8 @@ import type { Credential, IssueResult } from "../issuers/types";
 import { randomUUID } from "node:crypto";
 import { evaluateRequest } from "../policy/evaluate-request";
 import { operatesIdentity } from "../identities/ownership";
-import { enqueueNotification } from "../notifications/enqueue";
-import { wakeWorkers, type Wake } from "../worker/wake";
+import { notificationRow, type Notice } from "../notifications/enqueue";
+import type { Wake } from "../worker/wake";
 
 const ref = z.string().trim().max(120).optional().transform((v) => v || null);
 
@@ -32,16 +33,22 @@ export const createRequestInput = z.object({
   idempotencyKey: z.string().trim().min(1).max(200).optional(),
 });
 
+/** The grant's columns as written (the rest are the table's defaults). */
+export type CreatedGrant = Pick<
+  Grant,
+  "id" | "requestId" | "exceptionId" | "identityId" | "entitlementId" | "issuerId" | "status" | "breakGlass" | "issuedAt" | "expiresAt" | "revokedAt" | "revokeReason" | "lastError" | "attempts" | "nextAttemptAt" | "createdAt" | "updatedAt"
+>;
+
 export type CreatedRequest = {
   id: string;
-  status: string;
+  status: RequestStatus;
   decision: Decision;
   grantId: string | null;
   /** The rows as written, so a caller can answer without reading them back. */
-  request: AccessRequest;
+  request: Pick<AccessRequest, "id" | "status" | "decision" | "durationSec" | "publicKey" | "approvalsRequired" | "createdAt" | "expiresAt">;
   /** The credential, when the grant was issued by this call for its caller (issueInline, self-contained issuer). */
   credential: Credential | null;
-  grant: Grant | null;
+  grant: CreatedGrant | null;
   identity: Identity;
   entitlement: Entitlement;
 };
@@ -102,7 +109,7 @@ export async function createRequest({
   });
   const now = new Date();
   const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec);
-  const status = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
+  const status: RequestStatus = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
   const grantId = randomUUID();
   const windowEnd = new Date(now.getTime() + durationSec * 1000);
   // An issuer whose grant creates nothing outside Hourglass is issued now, and recorded as issued
@@ -112,99 +119,113 @@ export async function createRequest({
       ? await issueSelfContained(db, { grantId, identity, entitlement, issuer: loaded?.entitlement?.issuer, expiresAt: windowEnd, publicKey: input.publicKey })
       : null;
 
-  return db.$transaction(async (tx) => {
-    const request = await tx.accessRequest.create({
-      data: {
-        identityId: identity.id,
-        entitlementId: entitlement.id,
-        requesterUserId: actor.type === "user" ? actor.id : null,
-        requesterIdentityId: actor.type === "identity" ? actor.id : null,
-        durationSec,
-        justification: input.justification,
-        ticketRef: input.ticketRef,
-        incidentRef: input.incidentRef,
-        changeRef: input.changeRef,
-        jobRef: input.jobRef,
-        publicKey: input.publicKey,
-        breakGlass: input.breakGlass,
-        onBehalfOf,
-        idempotencyKey: input.idempotencyKey ?? null,
-        status,
-        decision: decision as object,
-        approvalsRequired: decision.approvalsRequired,
-        securityApprovalRequired: decision.securityApprovalRequired,
-        environment: entitlement.environment,
-        riskTier: entitlement.riskTier,
-        identityKind: identity.kind,
-        expiresAt: new Date(now.getTime() + entitlement.requestTtlSec * 1000),
-        decidedAt: status === "pending" ? null : now,
-      },
-    });
-    // Every event of this transaction is appended at its end: the audit chain's lock is held
-    // only from there to the commit.
-    const audit: AuditInput[] = [];
-    audit.push({
+  // Then every write at once: the request, its grant, what goes with them and their audit events,
+  // in one statement (ids are made here), so nothing is held between round trips.
+  const requestId = randomUUID();
+  const request = {
+    id: requestId,
+    identityId: identity.id,
+    entitlementId: entitlement.id,
+    requesterUserId: actor.type === "user" ? actor.id : null,
+    requesterIdentityId: actor.type === "identity" ? actor.id : null,
+    durationSec,
+    justification: input.justification,
+    ticketRef: input.ticketRef,
+    incidentRef: input.incidentRef,
+    changeRef: input.changeRef,
+    jobRef: input.jobRef,
+    publicKey: input.publicKey,
+    breakGlass: input.breakGlass,
+    onBehalfOf,
+    idempotencyKey: input.idempotencyKey ?? null,
+    status,
+    decision: decision as object,
+    approvalsRequired: decision.approvalsRequired,
+    securityApprovalRequired: decision.securityApprovalRequired,
+    environment: entitlement.environment,
+    riskTier: entitlement.riskTier,
+    identityKind: identity.kind,
+    expiresAt: new Date(now.getTime() + entitlement.requestTtlSec * 1000),
+    decidedAt: status === "pending" ? null : now,
+    createdAt: now,
+  };
+  const inserts: Insert[] = [{ table: "AccessRequest", row: request }];
+  const audit: AuditInput[] = [
+    {
       action: "request.created",
       subjectType: "access_request",
-      subjectId: request.id,
+      subjectId: requestId,
       data: { identity: identity.name, entitlement: entitlement.name, durationSec, breakGlass: input.breakGlass, decision: { outcome: decision.outcome, reasons: decision.reasons, policyIds: decision.policyIds } },
-    });
+    },
+  ];
+  const notices: Notice[] = [];
+  let grant: CreatedGrant | null = null;
+  let credential: Credential | null = null;
+  let wake: Wake | undefined;
 
-    let grant: Grant | null = null;
-    let credential: Credential | null = null;
-    let wake: Wake | undefined;
-    if (status === "approved") {
-      const done = issued ? activation({ grantId, issuerName: issued.issuerName, result: issued.result, expiresAt: windowEnd, issuedAt: now, attempt: 1, deliverTo: actor }) : null;
-      grant = await tx.grant.create({
-        data: {
-          id: grantId,
-          requestId: request.id,
-          identityId: identity.id,
-          entitlementId: entitlement.id,
-          issuerId: entitlement.issuerId,
-          status: "issuing",
-          breakGlass: input.breakGlass,
-          expiresAt: windowEnd,
-          // Claimed by the caller (attempt 1, leased), so the worker does not race it for the grant.
-          ...(issueInline ? { attempts: 1, nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) } : {}),
-          ...(done?.data ?? {}),
-        },
-      });
-      audit.push({
-        action: input.breakGlass ? "request.break_glass" : "request.auto_approved",
-        subjectType: "access_request",
-        subjectId: request.id,
-        data: { grantId: grant.id, reasons: decision.reasons },
-      });
-      if (done) {
-        audit.push(...done.audit);
-        credential = done.credential;
-        // The revoke lane wakes only if this grant ends before what it already waits for.
-        wake = { reason: "grant.active", dueAt: done.finalExpiry };
-      }
-      if (input.breakGlass) {
-        await tx.breakGlassReview.create({ data: { requestId: request.id } });
-        await enqueueNotification(tx, {
-          event: "break_glass.used",
-          severity: "critical",
-          title: `Break-glass: ${actor.type === "user" ? actor.name : "an identity"} took ${entitlement.name} for ${identity.name}`,
-          lines: [`Justification: ${input.justification}`, input.incidentRef ? `Incident: ${input.incidentRef}` : "", `Window: ${Math.round(durationSec / 60)} min`].filter(Boolean),
-          link: `/requests/${request.id}`,
-        });
-      }
-      if (!issueInline) await wakeWorkers(tx, "grant.issuing");
-    } else if (status === "pending") {
-      await enqueueNotification(tx, {
-        event: "request.created",
-        title: `Access request: ${entitlement.name} for ${identity.name}`,
-        lines: [`By ${actor.type === "user" ? actor.name : "an identity"} for ${Math.round(durationSec / 60)} min`, `Why: ${input.justification}`, decision.reasons.join("; ")],
-        link: `/approvals?request=${request.id}`,
-      });
-      await wakeWorkers(tx, "request.pending");
+  if (status === "approved") {
+    const done = issued ? activation({ grantId, issuerName: issued.issuerName, result: issued.result, expiresAt: windowEnd, issuedAt: now, attempt: 1, deliverTo: actor }) : null;
+    grant = {
+      id: grantId,
+      requestId,
+      exceptionId: null,
+      identityId: identity.id,
+      entitlementId: entitlement.id,
+      issuerId: entitlement.issuerId,
+      status: "issuing",
+      breakGlass: input.breakGlass,
+      issuedAt: null,
+      expiresAt: windowEnd,
+      revokedAt: null,
+      revokeReason: null,
+      lastError: null,
+      // Claimed by the caller (attempt 1, leased), so the worker does not race it for the grant.
+      attempts: issueInline ? 1 : 0,
+      nextAttemptAt: issueInline ? new Date(now.getTime() + CLAIM_LEASE_MS) : null,
+      createdAt: now,
+      updatedAt: now,
+      ...(done?.data ?? {}),
+    };
+    inserts.push({ table: "Grant", row: grant });
+    audit.push({
+      action: input.breakGlass ? "request.break_glass" : "request.auto_approved",
+      subjectType: "access_request",
+      subjectId: requestId,
+      data: { grantId, reasons: decision.reasons },
+    });
+    if (done) {
+      audit.push(...done.audit);
+      credential = done.credential;
+      // The revoke lane wakes only if this grant ends before what it already waits for.
+      wake = { reason: "grant.active", dueAt: done.finalExpiry };
+    } else if (!issueInline) {
+      wake = { reason: "grant.issuing" };
     }
-    await appendAuditMany(tx, actor, audit, { wake });
-    return { id: request.id, status, decision, grantId: grant?.id ?? null, request, grant, credential, identity, entitlement };
-  });
+    if (input.breakGlass) {
+      inserts.push({ table: "BreakGlassReview", row: { id: randomUUID(), requestId, createdAt: now } });
+      notices.push({
+        event: "break_glass.used",
+        severity: "critical",
+        title: `Break-glass: ${actor.type === "user" ? actor.name : "an identity"} took ${entitlement.name} for ${identity.name}`,
+        lines: [`Justification: ${input.justification}`, input.incidentRef ? `Incident: ${input.incidentRef}` : "", `Window: ${Math.round(durationSec / 60)} min`].filter(Boolean),
+        link: `/requests/${requestId}`,
+      });
+    }
+  } else if (status === "pending") {
+    notices.push({
+      event: "request.created",
+      title: `Access request: ${entitlement.name} for ${identity.name}`,
+      lines: [`By ${actor.type === "user" ? actor.name : "an identity"} for ${Math.round(durationSec / 60)} min`, `Why: ${input.justification}`, decision.reasons.join("; ")],
+      link: `/approvals?request=${requestId}`,
+    });
+    wake = { reason: "request.pending" };
+  }
+  for (const notice of notices) {
+    const row = notificationRow(notice);
+    if (row) inserts.push({ table: "NotificationDelivery", row: { id: randomUUID(), ...row, createdAt: now } });
+  }
+  await writeAtOnce(db, inserts, { actor, events: audit, wake });
+  return { id: requestId, status, decision, grantId: grant?.id ?? null, request, grant, credential, identity, entitlement };
 }
 
 /**
@@ -213,10 +234,10 @@ export async function createRequest({
  * it fails — the grant is then issued after commit, with the worker's retries.
  */
 async function issueSelfContained(
-  tx: Pick<Tx, "issuer">,
+  db: Pick<Tx, "issuer">,
   args: { grantId: string; identity: Identity; entitlement: Entitlement; issuer?: Issuer; expiresAt: Date; publicKey: string | null },
 ): Promise<{ result: IssueResult; issuerName: string } | null> {
-  const issuer = args.issuer?.id === args.entitlement.issuerId ? args.issuer : await tx.issuer.findUnique({ where: { id: args.entitlement.issuerId } });
+  const issuer = args.issuer?.id === args.entitlement.issuerId ? args.issuer : await db.issuer.findUnique({ where: { id: args.entitlement.issuerId } });
   if (!issuer) return null;
   try {
     const driver = await driverFor(issuer);
