@@ -133,6 +133,8 @@ async function main() {
   let errors = 0;
   let noCredential = 0;
   const statuses = new Map<string, number>();
+  // How late this client sent each request (its own event loop): counted in the latency, shown apart.
+  const sendLags: number[] = [];
   const total = RATE * SECONDS;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
@@ -143,6 +145,7 @@ async function main() {
     inflight.push(
       (async () => {
         const t = performance.now();
+        sendLags.push(t - due);
         try {
           const r = await call(i);
           // Open loop: latency counts from the instant the request was due, not when it was sent.
@@ -184,7 +187,9 @@ async function main() {
       [`policy evaluation alone, ${pol.policies} policies`, pol.n, pol.p50, pol.p90, pol.p99, pol.max],
     ]),
   );
-  console.log(`\nerrors: ${errors}${statuses.size ? ` (${[...statuses].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}; 201 without a credential: ${noCredential}${serverDied ? "; THE SERVER DIED DURING THE RUN (see its stderr above)" : ""}`);
+  const lags = stats(sendLags);
+  console.log(`\nclient: requests sent late by this process's own event loop: p99 ${lags.p99.toFixed(1)} ms, max ${lags.max.toFixed(1)} ms; ${sendLags.filter((l) => l > 5).length} sent more than 5 ms late`);
+  console.log(`errors: ${errors}${statuses.size ? ` (${[...statuses].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}; 201 without a credential: ${noCredential}${serverDied ? "; THE SERVER DIED DURING THE RUN (see its stderr above)" : ""}`);
   const met = s.p50 <= 15 && s.p99 <= 60 && errors === 0 && noCredential === 0 && !serverDied && pol.p99 <= 2;
   const atTargetLoad = RATE >= 200 && SECONDS >= 60;
   console.log(
