@@ -5,9 +5,20 @@ import { AppError } from "../errors";
 import { sha256Hex } from "../crypto/seal";
 import type { Actor, Permission, RoleName } from "../authz";
 import type { Identity } from "../generated/prisma/client";
+import { identityFromJson } from "../raw-rows";
 import { looksLikeJwt, verifyWorkloadToken } from "../workloads/verify-workload-token";
 
 /** The caller, and for an identity's API token the identity's row as read to authenticate it. */
+type TokenRow = {
+  id: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  identity: Record<string, unknown> | null;
+  user: { id: string; email: string; name: string; roles: string[]; active: boolean } | null;
+};
+
 export type BearerActor = { actor: Actor; tokenId: string; identity?: Identity };
 
 function sameSecret(a: string, b: string): boolean {
@@ -33,7 +44,12 @@ export async function authenticateBearer(header: string | null): Promise<BearerA
     return { actor, tokenId: `oidc:${actor.id}` };
   }
   const db = getDb();
-  const token = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(secret) }, include: { identity: true, user: true } });
+  // One plain query on every API call: the token, the identity or user it is bound to.
+  const [token] = await db.$queryRaw<TokenRow[]>`
+    SELECT t.id, t.scopes, t."expiresAt", t."revokedAt", t."lastUsedAt", to_jsonb(i) AS identity,
+           CASE WHEN u.id IS NULL THEN NULL ELSE jsonb_build_object('id', u.id, 'email', u.email, 'name', u.name, 'roles', u.roles, 'active', u.active) END AS "user"
+    FROM "ApiToken" t LEFT JOIN "Identity" i ON i.id = t."identityId" LEFT JOIN "User" u ON u.id = t."userId"
+    WHERE t."tokenHash" = ${sha256Hex(secret)}`;
   if (!token) throw new AppError("unauthenticated", "Unknown token", { reason: "unknown_token" });
   if (token.revokedAt) throw new AppError("unauthenticated", "This token was revoked", { reason: "revoked_token" });
   if (token.expiresAt && token.expiresAt <= new Date()) throw new AppError("unauthenticated", "This token has expired", { reason: "expired_token" });
@@ -43,8 +59,9 @@ export async function authenticateBearer(header: string | null): Promise<BearerA
   }
   const scopes = token.scopes as Permission[];
   if (token.identity) {
-    if (token.identity.status !== "active") throw new AppError("forbidden", `Identity ${token.identity.name} is ${token.identity.status}`);
-    return { actor: { type: "identity", id: token.identity.id, name: token.identity.name, scopes, attestation: "api_token" }, tokenId: token.id, identity: token.identity };
+    const identity = identityFromJson(token.identity);
+    if (identity.status !== "active") throw new AppError("forbidden", `Identity ${identity.name} is ${identity.status}`);
+    return { actor: { type: "identity", id: identity.id, name: identity.name, scopes, attestation: "api_token" }, tokenId: token.id, identity };
   }
   if (token.user) {
     if (!token.user.active) throw new AppError("unauthenticated", "This user is disabled", { reason: "disabled_user" });

@@ -108,12 +108,12 @@ async function main() {
 
   log("building and starting next start (the worker runs inline, as in production)");
   const env = { ...process.env, DATABASE_URL: url, AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" };
-  const build = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const build = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env, stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"] });
   const built = await new Promise((r) => build.once("exit", r));
   if (built !== 0) throw new Error(`next build failed (exit ${built})`);
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const nodeFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const server = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const nodeFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : process.env.BENCH_TRACE_GC ? ["--trace-gc"] : [];
+  const server = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"] });
   let up = false;
   for (let i = 0; i < 150 && !up; i++) {
     up = await get("/api/v1/health").then((s) => s === 200, () => false);
