@@ -1,16 +1,14 @@
 import { getDb } from "../db";
 import { isUuid } from "../validation";
 import { notFound } from "../errors";
+import { resolveIdentity as resolveIdentityRow } from "../identities/resolve-identity";
 import type { Entitlement, Identity } from "../generated/prisma/client";
 import { issuerFromJson, type EntitlementWithIssuer } from "../raw-rows";
-
 
 // Wherever the API names an object, its id or its unique name is accepted.
 
 export async function resolveIdentity(ref: string): Promise<Identity> {
-  const row = await getDb().identity.findFirst({ where: isUuid(ref) ? { id: ref } : { name: ref } });
-  if (!row) throw notFound(`Identity ${JSON.stringify(ref)}`);
-  return row;
+  return resolveIdentityRow(getDb(), ref);
 }
 
 /** The entitlement with its issuer, in one plain query (the machine API reads it on every request). */

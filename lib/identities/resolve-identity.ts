@@ -2,7 +2,6 @@ import type { Tx } from "../db";
 import { isUuid } from "../validation";
 import { notFound } from "../errors";
 
-
 /** An identity by its id or its unique name, or not_found. */
 export async function resolveIdentity(db: Tx, ref: string) {
   const identity = isUuid(ref)
