@@ -10,6 +10,12 @@ const bool = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Connections each server or worker process keeps open to PostgreSQL. The pool has a fixed size:
+   * opening a connection costs a backend start and a SCRAM exchange, and a pool that closes what a
+   * burst opened pays that again, in the middle of the next burst.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   /** Key that seals issuer secrets and one-time credentials at rest (any string; hashed to 256 bits). */
   HOURGLASS_SECRET_KEY: z.string().min(32, "HOURGLASS_SECRET_KEY must be at least 32 characters").optional(),
