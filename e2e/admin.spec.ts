@@ -54,3 +54,60 @@ test("an admin creates an API token, sees it once, the token works, and revoking
   expect(refused.status()).toBe(401);
   expect((await refused.json()).error.message).toMatch(/revoked/);
 });
+
+test("an admin trusts a workload issuer with inline keys; its tokens get in until the trust is withdrawn", async ({ page, request }) => {
+  const { SignJWT, exportJWK, generateKeyPair } = await import("jose");
+  const iss = "https://ci.e2e.example";
+  const { publicKey, privateKey } = await generateKeyPair("ES256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "e2e-ci-1", alg: "ES256" };
+  const identity = await withDb(async (c) => {
+    const name = (await c.query(`SELECT name FROM "Identity" WHERE status = 'active' AND "workloadIssuer" IS NULL ORDER BY name LIMIT 1`)).rows[0].name as string;
+    await c.query(`UPDATE "Identity" SET "workloadIssuer" = $1, "workloadSubject" = 'repo:e2e/orders:*' WHERE name = $2`, [iss, name]);
+    return name;
+  });
+  const workloadToken = () =>
+    new SignJWT({}).setProtectedHeader({ alg: "ES256", kid: "e2e-ci-1" }).setIssuer(iss).setAudience("https://hourglass.e2e").setSubject("repo:e2e/orders:ref:refs/heads/main").setIssuedAt().setExpirationTime("5m").sign(privateKey);
+  // An empty body is refused as invalid (400) only once the caller is authenticated; unknown callers get 401.
+  const call = async () => request.post("/api/v1/access-requests", { headers: { authorization: `Bearer ${await workloadToken()}` }, data: {} });
+  const before = await call();
+  expect(before.status()).toBe(401);
+  expect((await before.json()).error.details.reason).toBe("unknown_issuer");
+
+  await signIn(page, demo.admin);
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Trust a workload issuer" });
+  await form.getByLabel("Workload issuer name").fill("e2e-ci");
+  await form.getByLabel("Issuer URL (iss)").fill(iss);
+  await form.getByLabel("Audience").fill("https://hourglass.e2e");
+  await form.getByLabel("Inline keys (air-gapped)").check();
+  await form.getByLabel("Inline JWKS").fill("{not json");
+  await form.getByRole("button", { name: "Trust issuer" }).click();
+  await expect(form.getByTestId("workload-issuer-result")).toContainText("jwks: paste the issuer's JWKS as JSON");
+  await form.getByLabel("Inline JWKS").fill(JSON.stringify({ keys: [jwk] }));
+  await form.getByRole("button", { name: "Trust issuer" }).click();
+  await expect(form.getByTestId("workload-issuer-result")).toContainText("Issuer trusted");
+  const row = page.locator('tr[data-issuer="e2e-ci"]');
+  await expect(row).toContainText("1 inline key");
+  await expect(row).toContainText("trusted");
+  await expect(row.locator("td").nth(3)).toHaveText("1");
+
+  const admitted = await call();
+  expect(admitted.status()).toBe(400);
+  expect((await admitted.json()).error.code).toBe("validation_failed");
+
+  page.once("dialog", (d) => {
+    expect(d.message()).toContain(`Stop trusting tokens from ${iss}?`);
+    void d.accept();
+  });
+  await row.getByRole("button", { name: "Withdraw trust" }).click();
+  await expect(page.getByTestId("workload-issuer-toggle-result")).toContainText("Trust withdrawn");
+  await expect(row).toContainText("withdrawn");
+  await expect(row.getByRole("button", { name: "Trust again" })).toBeVisible();
+  const refused = await call();
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.details.reason).toBe("unknown_issuer");
+
+  const audit = await withDb((c) => c.query(`SELECT action FROM "AuditEvent" WHERE "subjectType" = 'workload_issuer' AND data->>'name' = 'e2e-ci' ORDER BY seq`));
+  expect(audit.rows.map((r) => r.action)).toEqual(["workload_issuer.trusted", "workload_issuer.withdrawn"]);
+  await withDb((c) => c.query(`UPDATE "Identity" SET "workloadIssuer" = NULL, "workloadSubject" = NULL WHERE name = $1`, [identity]));
+});

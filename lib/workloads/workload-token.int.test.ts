@@ -90,6 +90,30 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect((await call(ADMIN, { name: "k8s", issuer: "https://kubernetes.default.svc", jwksUrl: "https://127.0.0.1:6443/openid/v1/jwks", audience: "hourglass" })).status).toBe(409);
     expect((await call(ADMIN, { name: "x", issuer: "not a url", audience: "a" })).status).toBe(400);
     expect((await call(ADMIN, { name: "y", issuer: "https://y.example", audience: "a" })).json.error.message).toMatch(/exactly one of jwksUrl or jwks/);
+    // Inline keys must be public keys that can verify: a typo would refuse every token, a private key must not be stored.
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    const priv = { ...(await exportJWK(pair.privateKey)), kid: "p1" };
+    const pub = { ...(await exportJWK(pair.publicKey)), kid: "p1" };
+    const refusedPrivate = await call(ADMIN, { name: "z", issuer: "https://z.example", audience: "a", jwks: { keys: [pub, priv] } });
+    expect(refusedPrivate).toMatchObject({ status: 400, json: { error: { code: "validation_failed" } } });
+    expect(refusedPrivate.json.error.message).toMatch(/key 2 \(p1\) is a private or secret key/);
+    const refusedBroken = await call(ADMIN, { name: "z", issuer: "https://z.example", audience: "a", jwks: { keys: [{ ...pub, x: "not-a-point" }] } });
+    expect(refusedBroken).toMatchObject({ status: 400, json: { error: { code: "validation_failed" } } });
+    expect(refusedBroken.json.error.message).toMatch(/key 1 \(p1\) is not a usable public key/);
+    expect(await getDb().trustedWorkloadIssuer.count({ where: { name: "z" } })).toBe(0);
+    expect((await call(ADMIN, { name: "z", issuer: "https://z.example", audience: "a", jwks: { keys: [pub] } })).status).toBe(201);
+    // Only an admin may trust an issuer or list them.
+    const owner = await getDb().user.findFirstOrThrow({ where: { roles: { has: "owner" } } });
+    const { token: ownerToken } = await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["admin:issuers"] });
+    expect((await call(ownerToken, { name: "w", issuer: "https://w.example", audience: "a", jwks: { keys: [pub] } })).status).toBe(403);
+    const list = async (token: string) => {
+      const res = await workloadIssuers.GET(new Request("http://t/api/v1/workload-issuers", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    expect((await list(ownerToken)).status).toBe(403);
+    const listed = await list(ADMIN);
+    expect(listed.json.issuers.find((i: { name: string }) => i.name === "github-actions")).toMatchObject({ issuer: ISS, inline: true, inlineKeys: 1, enabled: true, boundIdentities: 1 });
+    expect(listed.json.issuers.find((i: { name: string }) => i.name === "k8s")).toMatchObject({ inline: false, inlineKeys: 0, boundIdentities: 0 });
   });
 
   it("matches subject patterns literally except for *", () => {

@@ -7,6 +7,7 @@ import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { AppError } from "@/lib/errors";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens/create-api-token";
 import { runAction, type ActionResult } from "@/lib/web/action";
+import { createTrustedIssuer, setTrustedIssuerEnabled } from "@/lib/workloads/create-trusted-issuer";
 
 export async function setUserRolesAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const result = await runAction(async (actor) => {
@@ -77,6 +78,43 @@ export async function revokeApiTokenAction(tokenId: string): Promise<ActionResul
     await revokeApiToken({ actor, tokenId });
     return undefined;
   }, "Token revoked");
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+/** Inline keys as pasted: a JWKS document ({"keys": [...]}) or a bare array of keys. */
+function jwksField(form: FormData): { keys: { kty: string }[] } {
+  const raw = String(form.get("jwks") ?? "").trim();
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new AppError("validation_failed", 'jwks: paste the issuer\'s JWKS as JSON, e.g. {"keys": [{"kty": "EC", …}]}', { fields: { jwks: "Not JSON" } });
+  }
+  return (Array.isArray(v) ? { keys: v } : v) as { keys: { kty: string }[] };
+}
+
+export async function createTrustedIssuerAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const result = await runAction(async (actor) => {
+    const keys = String(form.get("keys") ?? "url");
+    await createTrustedIssuer({
+      actor,
+      name: String(form.get("name") ?? ""),
+      issuer: String(form.get("issuer") ?? "").trim(),
+      audience: String(form.get("audience") ?? ""),
+      ...(keys === "inline" ? { jwks: jwksField(form) } : { jwksUrl: String(form.get("jwksUrl") ?? "").trim() }),
+    });
+    return undefined;
+  }, "Issuer trusted: bind identities to its subjects to let their workloads in");
+  if (result.ok) revalidatePath("/admin");
+  return result;
+}
+
+export async function setTrustedIssuerEnabledAction(id: string, enabled: boolean): Promise<ActionResult> {
+  const result = await runAction(async (actor) => {
+    await setTrustedIssuerEnabled({ actor, ref: id, enabled });
+    return undefined;
+  }, enabled ? "Issuer trusted again" : "Trust withdrawn: grants that relied on its tokens are being re-evaluated");
   if (result.ok) revalidatePath("/admin");
   return result;
 }

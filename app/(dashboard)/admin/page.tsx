@@ -13,6 +13,8 @@ import { UserRolesForm } from "./_components/user-roles-form";
 import { CreateEntitlementForm, CreateIssuerForm } from "./_components/create-forms";
 import { ApiTokens } from "./_components/api-tokens";
 import { findApiTokens } from "@/lib/api-tokens/create-api-token";
+import { findTrustedIssuers } from "@/lib/workloads/create-trusted-issuer";
+import { WorkloadIssuers } from "./_components/workload-issuers";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -31,11 +33,12 @@ const td = "px-3 py-2 align-top";
 
 export default async function AdminPage() {
   const actor = await requireArea("admin");
-  const [users, issuers, entitlements, tokens] = await Promise.all([
+  const [users, issuers, entitlements, tokens, workloadIssuers] = await Promise.all([
     can(actor, "admin:users") ? findUsers({ actor }) : null,
     can(actor, "admin:issuers") ? findIssuers({ actor }) : null,
     can(actor, "admin:entitlements") ? findEntitlements({ actor }) : null,
     can(actor, "admin:tokens") ? findApiTokens({ actor }) : null,
+    can(actor, "admin:issuers") ? findTrustedIssuers({ actor }) : null,
   ]);
   return (
     <>
@@ -134,6 +137,14 @@ export default async function AdminPage() {
       {tokens ? (
         <Section title="API tokens" description="Bearer tokens for the machine API, bound to an identity or a person and narrowed to scopes. Shown once, stored as a hash.">
           <ApiTokens tokens={tokens} />
+        </Section>
+      ) : null}
+      {workloadIssuers ? (
+        <Section
+          title="Workload issuers"
+          description="OIDC issuers whose workload tokens (GitHub Actions, Kubernetes service accounts, SPIFFE JWT-SVIDs) prove what a caller is. Each token is checked for signature, issuer, audience and expiry; its subject must match an identity's binding, set on import."
+        >
+          <WorkloadIssuers issuers={workloadIssuers} />
         </Section>
       ) : null}
       {users ? (
