@@ -111,3 +111,16 @@ test("an admin trusts a workload issuer with inline keys; its tokens get in unti
   expect(audit.rows.map((r) => r.action)).toEqual(["workload_issuer.trusted", "workload_issuer.withdrawn"]);
   await withDb((c) => c.query(`UPDATE "Identity" SET "workloadIssuer" = NULL, "workloadSubject" = NULL WHERE name = $1`, [identity]));
 });
+
+test("every demo issuer is reachable, the ops system's signed webhook included", async ({ page }) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin");
+  const issuers = page.locator("section", { hasText: "Connections to the systems that grant and revoke" });
+  for (const name of ["demo-postgres", "hourglass-tokens", "ops-webhook"]) {
+    // The worker checks every issuer when it starts; the page shows the last result.
+    await expect(async () => {
+      await page.reload();
+      await expect(issuers.locator("tr", { hasText: name })).toContainText("healthy", { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+  }
+});

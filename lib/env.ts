@@ -35,6 +35,11 @@ const schema = z.object({
   /** Admin connection string of the database the demo PostgreSQL issuer grants roles in (default: hourglass_target on the app's server). */
   HOURGLASS_TARGET_URL: z.string().url().optional(),
   HOURGLASS_DATA_DIR: z.string().default(".data"),
+  /** Loopback port of the demo's ops system (the signed-webhook issuer's endpoint); default: the embedded PostgreSQL's port + 1. */
+  HOURGLASS_DEMO_OPS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Set by the launcher for the seed: where the demo's webhook issuer calls, and the key that signs its calls. */
+  HOURGLASS_DEMO_OPS_URL: z.string().url().optional(),
+  HOURGLASS_DEMO_OPS_SECRET: z.string().min(16).optional(),
   HOURGLASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Seed demo data into an empty external database too (the embedded one is always seeded). */
   HOURGLASS_SEED: bool,

@@ -42,6 +42,8 @@ export type SeedDemoOptions = {
   databaseUrl?: string;
   /** Create the target database, its group roles and tables (default true). */
   setupTarget?: boolean;
+  /** The endpoint the demo's signed-webhook issuer calls (the launcher runs one); without it, the issuer points nowhere and shows as failing. */
+  opsWebhook?: { url: string; hmacSecret: string };
   /** Password of every demo user (default `hourglass-demo`). */
   password?: string;
   /** The instant the history is relative to (default: now). */
@@ -195,7 +197,7 @@ const ownerLabel = (owner: OwnerSpec) => (!owner ? null : "team" in owner ? `tea
 
 async function seedStatic(
   db: PrismaClient,
-  ctx: { now: Date; password: string; targetUrl: string; identitySpecs: IdentitySpec[] },
+  ctx: { now: Date; password: string; targetUrl: string; opsWebhook?: SeedDemoOptions["opsWebhook"]; identitySpecs: IdentitySpec[] },
 ): Promise<SeedCounts> {
   const { now } = ctx;
   const at = (agoSec: number) => new Date(now.getTime() - agoSec * 1000);
@@ -250,7 +252,9 @@ async function seedStatic(
         secret: { url: ctx.targetUrl },
       },
       "hourglass-tokens": { config: { audience: tokenAudience, ttlMaxSec: 3600 } },
-      "ops-webhook": { config: { url: "http://127.0.0.1:9/hourglass" }, secret: { hmacSecret: randomBytes(32).toString("base64url") } },
+      "ops-webhook": ctx.opsWebhook
+        ? { config: { url: ctx.opsWebhook.url }, secret: { hmacSecret: ctx.opsWebhook.hmacSecret } }
+        : { config: { url: "http://127.0.0.1:9/hourglass" }, secret: { hmacSecret: randomBytes(32).toString("base64url") } },
     };
     const newIssuers = await tx.issuer.createManyAndReturn({
       data: issuerSpecs.map((i) => ({
@@ -1226,7 +1230,7 @@ export async function seedDemo(db: PrismaClient, opts: SeedDemoOptions = {}): Pr
   }
 
   t = Date.now();
-  const staticCreated = await seedStatic(db, { now, password: opts.password ?? DEFAULT_DEMO_PASSWORD, targetUrl, identitySpecs: buildIdentities() });
+  const staticCreated = await seedStatic(db, { now, password: opts.password ?? DEFAULT_DEMO_PASSWORD, targetUrl, opsWebhook: opts.opsWebhook, identitySpecs: buildIdentities() });
   log(`organisation: ${Object.entries(staticCreated).map(([k, v]) => `${v} ${k}`).join(", ")} created in ${Date.now() - t} ms`);
   t = Date.now();
   const historyCreated = await seedHistory(db, now);

@@ -16,6 +16,7 @@ async function main() {
       databaseUrl: connectionString,
       targetUrl: env.HOURGLASS_TARGET_URL,
       password: env.HOURGLASS_DEMO_PASSWORD,
+      opsWebhook: env.HOURGLASS_DEMO_OPS_URL && env.HOURGLASS_DEMO_OPS_SECRET ? { url: env.HOURGLASS_DEMO_OPS_URL, hmacSecret: env.HOURGLASS_DEMO_OPS_SECRET } : undefined,
       log: (line) => console.log(`[seed] ${line}`),
     });
     console.log(result.summary);

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env, envIsSet, setProcessEnv } from "../lib/env";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/embedded-postgres";
+import { startOpsEndpoint, type RunningOpsEndpoint } from "../lib/demo/ops-endpoint";
 import { buildFingerprint } from "./lib/fingerprint";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -15,18 +16,19 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const say = (msg: string) => console.log(`[hourglass] ${msg}`);
 const started = Date.now();
 
-type LocalSecrets = { authSecret: string; sealKey: string; pgPassword: string };
+type LocalSecrets = { authSecret: string; sealKey: string; pgPassword: string; opsWebhookSecret: string };
 
-/** Secrets for a local install, made once and kept beside the data (mode 600). */
+/** Secrets for a local install, made once and kept beside the data (mode 600); ones added later are filled in. */
 function localSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as LocalSecrets;
-  const secrets = {
-    authSecret: randomBytes(32).toString("base64url"),
-    sealKey: randomBytes(32).toString("base64url"),
-    pgPassword: randomBytes(18).toString("base64url"),
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>) : {};
+  const secrets: LocalSecrets = {
+    authSecret: kept.authSecret ?? randomBytes(32).toString("base64url"),
+    sealKey: kept.sealKey ?? randomBytes(32).toString("base64url"),
+    pgPassword: kept.pgPassword ?? randomBytes(18).toString("base64url"),
+    opsWebhookSecret: kept.opsWebhookSecret ?? randomBytes(32).toString("base64url"),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(secrets).some((k) => !(k in kept))) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -41,6 +43,7 @@ function runOrExit(cmd: string, args: string[], what: string) {
 }
 
 let server: EmbeddedServer | undefined;
+let opsEndpoint: RunningOpsEndpoint | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
 
@@ -51,6 +54,7 @@ async function shutdown(code: number) {
     app.kill("SIGTERM");
     await new Promise((r) => app!.once("exit", r));
   }
+  await opsEndpoint?.close().catch(() => undefined);
   if (server) {
     say("stopping the embedded PostgreSQL");
     await server.stop().catch((e) => console.error(e));
@@ -84,6 +88,15 @@ async function main() {
     if (!envIsSet("HOURGLASS_LOCAL_SIGNIN")) {
       setProcessEnv({ HOURGLASS_LOCAL_SIGNIN: "true" });
       say("local sign-in is on (embedded demo database); set HOURGLASS_LOCAL_SIGNIN=false to turn it off");
+    }
+    // The demo company's ops system, which the demo's signed-webhook issuer grants and revokes in.
+    const opsPort = env.HOURGLASS_DEMO_OPS_PORT ?? server.port + 1;
+    try {
+      opsEndpoint = await startOpsEndpoint({ secret: localSecrets(dataDir).opsWebhookSecret, port: opsPort, stateFile: path.join(dataDir, "demo-ops.json") });
+      setProcessEnv({ HOURGLASS_DEMO_OPS_URL: opsEndpoint.url, HOURGLASS_DEMO_OPS_SECRET: localSecrets(dataDir).opsWebhookSecret });
+      say(`demo ops endpoint (the ops-webhook issuer's) on ${opsEndpoint.url}`);
+    } catch (e) {
+      say(`demo ops endpoint not started on port ${opsPort} (${(e as Error).message}); the ops-webhook issuer will show as failing. Set HOURGLASS_DEMO_OPS_PORT to a free port.`);
     }
   }
 

@@ -158,12 +158,13 @@ describe("grants through a real issuer", () => {
     expect(req.status).toBe("approved");
     expect(await issueDueGrants({ db: getDb() })).toBeGreaterThanOrEqual(1);
     const grant = await getDb().grant.findFirstOrThrow({ where: { requestId: req.id } });
-    expect(grant).toMatchObject({ status: "active", issuerRef: `wh-${grant.id}` });
+    expect(grant).toMatchObject({ status: "active", issuerRef: `ops-${grant.id}` });
     expect(target.live.has(grant.id)).toBe(true);
     expect(grant.expiresAt.getTime() - grant.issuedAt!.getTime()).toBeGreaterThanOrEqual(599_000);
 
     expect(await takeCredential({ actor: approver, grantId: grant.id })).toBeNull();
-    expect(await takeCredential({ actor: owner, grantId: grant.id })).toEqual({ type: "webhook", data: { apiKey: `key-${grant.id}` } });
+    expect(target.credentials.get(grant.id)).toMatch(/^ops_[\w-]{24}$/);
+    expect(await takeCredential({ actor: owner, grantId: grant.id })).toEqual({ type: "webhook", data: { apiKey: target.credentials.get(grant.id) } });
     expect(await takeCredential({ actor: owner, grantId: grant.id })).toBeNull();
 
     expect(await revokeAt(0)).toBe(0); // not due yet
