@@ -228,7 +228,7 @@ describe("the standing grant", () => {
 
     await workerAt(0);
     e = await row(p.id);
-    expect(e.grant).toMatchObject({ status: "active", issuerRef: `wh-${r.grantId}`, expiresAt: end });
+    expect(e.grant).toMatchObject({ status: "active", issuerRef: `ops-${r.grantId}`, expiresAt: end });
     expect(target.live.has(r.grantId!)).toBe(true);
     expect((await nextExceptionCloseDue(getDb()))!.getTime()).toBeLessThanOrEqual(end.getTime() + 1000);
     expect(await closeEndedExceptions({ db: getDb() })).toBe(0);
