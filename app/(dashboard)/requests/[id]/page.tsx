@@ -93,7 +93,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
               </div>
               {r.grant.lastError ? <p className="text-red-700">{r.grant.lastError}</p> : null}
               {r.mine && r.grant.status === "active" && r.grant.credentialSealed ? <CredentialReveal grantId={r.grant.id} /> : null}
-              <Link className="underline" href={`/grants/${r.grant.id}`}>
+              <Link className="block w-fit underline" href={`/grants/${r.grant.id}`}>
                 Grant details and history →
               </Link>
             </div>
