@@ -69,4 +69,25 @@ describe("policy versions", () => {
     await reevaluateGrants({ db: getDb(), force: true });
     expect(await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({ status: "revoking", revokeReason: "policy_drift" });
   });
+
+  it("decides each grant on its own facts when many grants ask alike", async () => {
+    // 40 grants of one entitlement for 40 identities that differ only in who owns them: the
+    // identical questions are decided once, and the one identity that lost its owner is still told apart.
+    const owner = await createUser(["owner"]);
+    const { entitlement } = await createIssuerAndEntitlement({ environment: "dev" });
+    await getDb().entitlement.update({ where: { id: entitlement.id }, data: { approvalsRequired: 0 } });
+    const grants: { id: string; identityId: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const identity = await getDb().identity.create({ data: { name: `svc-alike-${i}-${Math.random().toString(36).slice(2, 6)}`, kind: "service_account", environment: "dev", system: "x", ownerUserId: owner.id } });
+      const req = await createRequest({ actor: owner, identityId: identity.id, entitlementId: entitlement.id, durationSec: 900, justification: "nightly job needs it" });
+      expect(req.status).toBe("approved");
+      await issueDueGrants({ db: getDb() });
+      grants.push(await getDb().grant.findFirstOrThrow({ where: { requestId: req.id }, select: { id: true, identityId: true } }));
+    }
+    const orphan = grants[33];
+    await getDb().identity.update({ where: { id: orphan.identityId }, data: { ownerUserId: null } });
+    await reevaluateGrants({ db: getDb(), force: true });
+    const after = await getDb().grant.findMany({ where: { id: { in: grants.map((g) => g.id) } }, select: { id: true, status: true } });
+    expect(after.filter((g) => g.status !== "active").map((g) => g.id)).toEqual([orphan.id]);
+  });
 });
