@@ -5,6 +5,7 @@
 // to the same server (GET /api/v1/health), and policy evaluation alone with 200 policies.
 //
 // Options: --rate 200 --seconds 60 --port 3300 [--profile DIR] (CPU profile of next-server, written on exit)
+// [--policy-change-at S] (an admin saves the policy set S seconds into the load; every active grant is re-decided)
 import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
@@ -23,6 +24,8 @@ const RATE = arg("rate", 200);
 const SECONDS = arg("seconds", 60);
 const PORT = arg("port", 3300);
 const WORKLOADS = 32;
+/** Seconds into the load at which an admin saves the policy set: every active grant is then re-decided while requests keep coming. */
+const POLICY_CHANGE_AT = arg("policy-change-at", -1);
 const PROFILE_DIR = process.argv.includes("--profile") ? process.argv[process.argv.indexOf("--profile") + 1] : null;
 const log = (m: string) => console.log(`[bench] ${m}`);
 
@@ -106,6 +109,13 @@ async function main() {
   const inProcess: number[] = [];
   for (let i = 0; i < 1000; i++) inProcess.push((await timeIt(direct))[0]);
   await disconnectDb();
+  // Saved from this process, as the admin page does: the server's worker hears it and re-decides every active grant.
+  const changePolicies = async () => {
+    const { savePolicies } = await import("../../lib/policy/save-policies");
+    const active = await getDb().grant.count({ where: { status: "active" } });
+    const saved = await savePolicies({ actor: systemActor("test"), text: defaultPolicies, comment: "benchmark: a policy change under load" });
+    return `policy set saved at ${POLICY_CHANGE_AT} s (version ${saved.version}): ${active} active grants re-decided by the server while under load`;
+  };
 
   log("building and starting next start (the worker runs inline, as in production)");
   const env = { ...process.env, DATABASE_URL: url, AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" };
@@ -141,8 +151,10 @@ async function main() {
   const total = RATE * SECONDS;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
+  let policyChange: Promise<string> | undefined;
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / RATE;
+    if (POLICY_CHANGE_AT >= 0 && !policyChange && due - start >= POLICY_CHANGE_AT * 1000) policyChange = changePolicies();
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
@@ -170,7 +182,9 @@ async function main() {
     );
   }
   await Promise.all(inflight);
+  const policyChanged = policyChange ? await policyChange : null;
   const elapsed = (performance.now() - start) / 1000;
+  if (policyChange) await disconnectDb();
   const serverDied = server.exitCode !== null || server.signalCode !== null;
   if (!serverDied) {
     server.kill("SIGTERM");
@@ -193,6 +207,7 @@ async function main() {
       [`policy evaluation alone, ${pol.policies} policies`, pol.n, pol.p50, pol.p90, pol.p99, pol.max],
     ]),
   );
+  if (policyChanged) console.log(`\n${policyChanged}`);
   const lags = stats(sendLags);
   console.log(`\nclient: requests sent late by this process's own event loop: p99 ${lags.p99.toFixed(1)} ms, max ${lags.max.toFixed(1)} ms; ${sendLags.filter((l) => l > 5).length} sent more than 5 ms late`);
   const stalls = worstBySecond.map((ms, second) => ({ ms, second })).filter((x) => x.ms > 60);
