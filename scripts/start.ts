@@ -9,6 +9,7 @@ import { env, envIsSet, setProcessEnv } from "../lib/env";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/embedded-postgres";
 import { startOpsEndpoint, type RunningOpsEndpoint } from "../lib/demo/ops-endpoint";
 import { buildFingerprint } from "./lib/fingerprint";
+import { nextCli, serverNodeFlags } from "../lib/platform/server-process";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -121,7 +122,7 @@ async function main() {
   }
 
   const port = String(env.PORT);
-  app = spawn(bin("next"), [dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
+  app = spawn(process.execPath, [...serverNodeFlags(), nextCli(root), dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
     cwd: root,
     stdio: "inherit",
     env: process.env,

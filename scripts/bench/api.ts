@@ -15,6 +15,7 @@ import { compilePolicies, decide } from "../../lib/policy/engine";
 import { defaultPolicies } from "../../lib/policy/default-policies";
 import { policyRequest } from "../../lib/policy/evaluate-request";
 import { migrate, root, startServer, stats, table, timeIt } from "./support";
+import { nextCli, serverNodeFlags } from "../../lib/platform/server-process";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -122,9 +123,9 @@ async function main() {
   const build = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env, stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"] });
   const built = await new Promise((r) => build.once("exit", r));
   if (built !== 0) throw new Error(`next build failed (exit ${built})`);
-  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const nodeFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : process.env.BENCH_TRACE_GC ? ["--trace-gc"] : [];
-  const server = spawn(process.execPath, [...nodeFlags, nextBin, "start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"] });
+  // Started as `npm start` starts it: the same Node.js flags (lib/platform/server-process.ts).
+  const nodeFlags = [...serverNodeFlags(), ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : process.env.BENCH_TRACE_GC ? ["--trace-gc"] : [])];
+  const server = spawn(process.execPath, [...nodeFlags, nextCli(root), "start", "-p", String(PORT), "-H", "127.0.0.1"], { cwd: root, env, stdio: ["ignore", process.env.BENCH_TRACE_GC ? "inherit" : "ignore", "inherit"] });
   let up = false;
   for (let i = 0; i < 150 && !up; i++) {
     up = await get("/api/v1/health").then((s) => s === 200, () => false);
@@ -176,7 +177,10 @@ async function main() {
           else if (!r.body.includes('"credential"')) noCredential++;
         } catch (e) {
           errors++;
-          if (errors <= 3) console.error(`[bench] request failed: ${(e as Error).message}`);
+          // No HTTP answer at all (the connection failed): counted by the error's code.
+          const err = e as NodeJS.ErrnoException;
+          const code = `no answer: ${err.code ?? err.message}`;
+          statuses.set(code, (statuses.get(code) ?? 0) + 1);
         }
       })(),
     );
