@@ -122,7 +122,9 @@ async function main() {
   }
 
   const port = String(env.PORT);
-  app = spawn(process.execPath, [...serverNodeFlags(), nextCli(root), dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
+  // `next dev` hands its Node.js flags on to a child through NODE_OPTIONS, which refuses V8 heap
+  // flags; the production server runs in this process and takes them.
+  app = spawn(process.execPath, [...(dev ? [] : serverNodeFlags()), nextCli(root), dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
     cwd: root,
     stdio: "inherit",
     env: process.env,
