@@ -60,6 +60,8 @@ describe("the demo ops endpoint", () => {
     const grant = JSON.stringify({ event: "grant", grantId: randomUUID() });
     expect((await post(grant, Math.floor(Date.now() / 1000) - 3600)).status).toBe(401);
     expect((await post("{not json")).status).toBe(400);
+    // Signed JSON that is not an object: refused, and the endpoint keeps serving.
+    for (const notObject of ["null", "42", "[]"]) expect(await (await post(notObject)).json()).toEqual({ error: "body must be a JSON object" });
     const unknown = await post(JSON.stringify({ event: "escalate", grantId: "x" }));
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ error: 'unknown event "escalate"' });

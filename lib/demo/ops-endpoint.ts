@@ -40,12 +40,14 @@ export function opsEndpointHandler(opts: OpsEndpointOptions): http.RequestListen
       if (!verifySignature(opts.secret, String(req.headers["x-hourglass-signature"] ?? ""), String(req.headers["x-hourglass-timestamp"] ?? ""), raw)) {
         return json(401, { error: "bad or stale signature" });
       }
-      let body: Record<string, unknown>;
+      let parsed: unknown;
       try {
-        body = JSON.parse(raw) as Record<string, unknown>;
+        parsed = JSON.parse(raw);
       } catch {
         return json(400, { error: "body is not JSON" });
       }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return json(400, { error: "body must be a JSON object" });
+      const body = parsed as Record<string, unknown>;
       const call: OpsCall = { event: String(body.event), grantId: String(body.grantId ?? ""), idempotencyKey: String(req.headers["idempotency-key"] ?? ""), body };
       const forced = opts.intercept?.(call);
       if (forced) return json(forced, forced >= 500 ? { error: "temporarily broken" } : {});
