@@ -1,12 +1,13 @@
 // `npm start` / `npm run dev`: one command from a fresh clone to a running Hourglass.
 // Without DATABASE_URL it starts an embedded PostgreSQL whose data lives in .data/, applies
 // migrations, seeds demo data on first start, builds if the sources changed, and serves.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env, envIsSet, setProcessEnv } from "../lib/env";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/embedded-postgres";
+import { claimDataDir, releaseDataDir, spawnApp, stopApp } from "../lib/platform/launcher-state";
 import { startOpsEndpoint, type RunningOpsEndpoint } from "../lib/demo/ops-endpoint";
 import { buildFingerprint } from "./lib/fingerprint";
 import { nextCli, serverNodeFlags } from "../lib/platform/server-process";
@@ -29,7 +30,11 @@ function localSecrets(dataDir: string): LocalSecrets {
     pgPassword: kept.pgPassword ?? randomBytes(18).toString("base64url"),
     opsWebhookSecret: kept.opsWebhookSecret ?? randomBytes(32).toString("base64url"),
   };
-  if (Object.keys(secrets).some((k) => !(k in kept))) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(secrets).some((k) => !(k in kept))) {
+    // Written whole and renamed: a kill in the middle must not leave a file the next start cannot read.
+    writeFileSync(`${file}.tmp`, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  }
   return secrets;
 }
 
@@ -47,12 +52,13 @@ let server: EmbeddedServer | undefined;
 let opsEndpoint: RunningOpsEndpoint | undefined;
 let app: ChildProcess | undefined;
 let stopping = false;
+let claimedDataDir: string | undefined;
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   if (app && app.exitCode === null) {
-    app.kill("SIGTERM");
+    stopApp(app);
     await new Promise((r) => app!.once("exit", r));
   }
   await opsEndpoint?.close().catch(() => undefined);
@@ -60,6 +66,7 @@ async function shutdown(code: number) {
     say("stopping the embedded PostgreSQL");
     await server.stop().catch((e) => console.error(e));
   }
+  if (claimedDataDir) releaseDataDir(claimedDataDir);
   process.exit(code);
 }
 
@@ -67,6 +74,9 @@ async function main() {
   setProcessEnv({ NEXT_TELEMETRY_DISABLED: "1" });
   const dataDir = path.resolve(root, env.HOURGLASS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  // After a kill -9 of this launcher, its web server may still run and hold the port: stop it.
+  await claimDataDir(dataDir, say);
+  claimedDataDir = dataDir;
 
   const embedded = !env.DATABASE_URL;
   if (embedded || !env.AUTH_SECRET || !env.HOURGLASS_SECRET_KEY) {
@@ -124,7 +134,7 @@ async function main() {
   const port = String(env.PORT);
   // `next dev` hands its Node.js flags on to a child through NODE_OPTIONS, which refuses V8 heap
   // flags; the production server runs in this process and takes them.
-  app = spawn(process.execPath, [...(dev ? [] : serverNodeFlags()), nextCli(root), dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
+  app = spawnApp(dataDir, process.execPath, [...(dev ? [] : serverNodeFlags()), nextCli(root), dev ? "dev" : "start", "-p", port, "-H", env.HOST], {
     cwd: root,
     stdio: "inherit",
     env: process.env,

