@@ -47,7 +47,7 @@ export function ApiTokens({ tokens }: { tokens: Token[] }) {
                   {t.revokedAt ? (
                     <span className="text-xs text-zinc-500">revoked {formatTime(t.revokedAt)}</span>
                   ) : (
-                    <button disabled={revoking} onClick={() => start(async () => void (await revokeApiTokenAction(t.id)))} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
+                    <button disabled={revoking} onClick={() => start(async () => void (await revokeApiTokenAction({ tokenId: t.id })))} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
                       Revoke
                     </button>
                   )}
