@@ -62,9 +62,9 @@ beforeAll(async () => {
   serviceToken = (await createApiToken({ actor: admin, identity: service.name, scopes: scopes("request:create") })).token;
   agentToken = (await createApiToken({ actor: admin, identity: agent.id, scopes: scopes("request:create") })).token;
   const approver = await createUser(["approver"]);
-  approverToken = (await createApiToken({ actor: admin, user: approver.email, scopes: scopes("request:approve", "request:read_all", "grant:read_all") })).token;
+  approverToken = (await createApiToken({ actor: approver, user: approver.email, scopes: scopes("request:approve", "request:read_all", "grant:read_all") })).token;
   const requester = await createUser(["requester"]);
-  requesterUserToken = (await createApiToken({ actor: admin, user: requester.id, scopes: scopes("request:create") })).token;
+  requesterUserToken = (await createApiToken({ actor: requester, user: requester.id, scopes: scopes("request:create") })).token;
 });
 beforeEach(() => resetRateLimits());
 afterAll(async () => {

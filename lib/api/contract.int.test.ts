@@ -43,8 +43,8 @@ beforeAll(async () => {
   setProcessEnv({ HOURGLASS_ADMIN_TOKEN: ADMIN });
   owner = await createUser(["owner", "requester"]);
   const security = await createUser(["security"]);
-  ownerToken = (await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["identity:read", "exception:propose", "exception:read"] })).token;
-  securityToken = (await createApiToken({ actor: systemActor("test"), user: security.email, scopes: ["exception:review", "exception:read", "audit:read", "metrics:read"] })).token;
+  ownerToken = (await createApiToken({ actor: owner, user: owner.email, scopes: ["identity:read", "exception:propose", "exception:read"] })).token;
+  securityToken = (await createApiToken({ actor: security, user: security.email, scopes: ["exception:review", "exception:read", "audit:read", "metrics:read"] })).token;
 });
 afterAll(async () => {
   setProcessEnv({ HOURGLASS_ADMIN_TOKEN: undefined });

@@ -10,7 +10,11 @@ import { createApiToken, revokeApiToken } from "@/lib/api-tokens/create-api-toke
 import { field, formAction, objectAction } from "@/lib/web/action";
 import { createTrustedIssuer, setTrustedIssuerEnabled } from "@/lib/workloads/create-trusted-issuer";
 
-const refresh = (r: { ok: boolean }) => r.ok && revalidatePath("/admin");
+const refresh = (r: { ok: boolean }) => {
+  if (!r.ok) return;
+  revalidatePath("/admin");
+  revalidatePath("/account/tokens");
+};
 
 export const setUserRolesAction = formAction(
   z.strictObject({ userId: field.text(100), roles: field.many(40) }),
