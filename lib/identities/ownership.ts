@@ -45,3 +45,21 @@ export async function exceptionReviewConflict(tx: Tx, actor: Actor, exception: {
   if (await operatesIdentity(tx, actor, exception.identity)) return "You or your team own this identity; someone else must review its exception";
   return null;
 }
+
+/** Whether the actor made the request: the person, or the identity whose token asked. */
+export function isRequester(actor: Actor, request: { requesterUserId: string | null; requesterIdentityId: string | null }): boolean {
+  return (actor.type === "user" && request.requesterUserId === actor.id) || (actor.type === "identity" && request.requesterIdentityId === actor.id);
+}
+
+/**
+ * Whether the grant is the actor's own to read, revoke, extend or report use of: a person's if they
+ * requested it (or proposed the exception behind it); an identity's if it holds it or asked for it.
+ */
+export function holdsGrant(
+  actor: Actor,
+  grant: { identityId: string; request?: { requesterUserId: string | null; requesterIdentityId: string | null } | null; exception?: { proposedById: string | null } | null },
+): boolean {
+  if (actor.type === "user") return grant.request?.requesterUserId === actor.id || grant.exception?.proposedById === actor.id;
+  if (actor.type === "identity") return grant.identityId === actor.id || grant.request?.requesterIdentityId === actor.id;
+  return false;
+}
