@@ -166,7 +166,8 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
         </Table>
       </Section>
 
-      <Section title={i.grantCount > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
+      {i.grants ? (
+      <Section title={(i.grantCount ?? 0) > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
         <Table head={["Entitlement", "Issuer", "Status", "Issued", "Ends", "Revoked"]} rows={i.grants.length} empty="No grant yet.">
           {i.grants.map((g) => (
             <tr key={g.id}>
@@ -192,7 +193,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.exceptions ? (
       <Section title="Exceptions" count={i.exceptions.length} testId="identity-exceptions">
         <Table head={["Entitlement", "Status", "Risk", "Why", "Proposed by", "Accepted by", "Ends"]} rows={i.exceptions.length} empty="No standing access was ever asked for.">
           {i.exceptions.map((e) => (
@@ -212,7 +215,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.attestations ? (
       <Section title="Attestations" count={i.attestations.length} testId="identity-attestations">
         <Table head={["Campaign", "Due", "Decision", "By", "When", "Comment"]} rows={i.attestations.length} empty="Not part of any attestation campaign yet.">
           {i.attestations.map((a) => (
@@ -227,7 +232,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.audit ? (
       <Section title="Audit trail" count={i.audit.length} testId="identity-audit">
         {i.audit.length ? (
           <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
@@ -245,6 +252,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           <p className="text-sm text-zinc-500">No event recorded about this identity.</p>
         )}
       </Section>
+      ) : null}
     </>
   );
 }
