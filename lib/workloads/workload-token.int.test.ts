@@ -121,6 +121,14 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect(subjectMatches("repo:northwind/orders:ref:refs/heads/*", "repo:northwind/ordersX:ref:refs/heads/main")).toBe(false);
     expect(subjectMatches("system:serviceaccount:ns:sa", "system:serviceaccount:ns:sa2")).toBe(false);
     expect(subjectMatches("a.b", "aXb")).toBe(false);
+    // `*` stays inside one `:` part; crossing parts must be written as `**`.
+    expect(subjectMatches("repo:org/app:*", "repo:org/app:pull_request")).toBe(true);
+    expect(subjectMatches("repo:org/app:*", "repo:org/app:pull_request:evil")).toBe(false);
+    expect(subjectMatches("repo:org/app:ref:refs/heads/*", "repo:org/app:ref:refs/heads/feature/x")).toBe(true);
+    expect(subjectMatches("repo:org/*:ref:refs/heads/main", "repo:org/app:environment:prod:ref:refs/heads/main")).toBe(false);
+    expect(subjectMatches("repo:org/app:**", "repo:org/app:pull_request:evil")).toBe(true);
+    expect(subjectMatches("system:serviceaccount:*:sa", "system:serviceaccount:ns:sa")).toBe(true);
+    expect(subjectMatches("system:serviceaccount:*:sa", "system:serviceaccount:ns:x:sa")).toBe(false);
   });
 
   // Last: it withdraws the trust the tests above rely on.
