@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessRequestOut, createAccessRequestBody, createTokenBody, decisionBody, errorOut, extendBody, grantOut, revokeBody, usageBody } from "./schemas";
 import { identityBody, identityPatch } from "./inventory";
 import { proposeBody } from "./exceptions";
+import { delegateInput, withdrawDelegationInput } from "../delegations/delegations";
 
 // OpenAPI 3.1 for the machine API, generated from the zod schemas the handlers validate with.
 
@@ -43,6 +44,8 @@ export function openApiDocument(serverUrl = "/") {
         Identity: schema(identityBody),
         IdentityPatch: schema(identityPatch),
         ProposeException: schema(proposeBody),
+        Delegate: schema(delegateInput),
+        WithdrawDelegation: schema(withdrawDelegationInput),
       },
     },
     paths: {
@@ -77,6 +80,12 @@ export function openApiDocument(serverUrl = "/") {
       "/api/v1/identities/{id}": {
         get: { summary: "An identity by id or name", parameters: [{ ...idParam, schema: { type: "string" } }], responses: { "200": { description: "OK" }, ...errors } },
         patch: { summary: "Change an identity's fields", parameters: [{ ...idParam, schema: { type: "string" } }], requestBody: { required: true, ...json("IdentityPatch") }, responses: { "200": { description: "OK" }, ...errors } },
+      },
+      "/api/v1/delegations": {
+        post: { summary: "Let an agent request for a principal: {agent, principal, entitlements, endsAt, reason} (admin, or the principal's owner)", requestBody: { required: true, ...json("Delegate") }, responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/delegations/withdraw": {
+        post: { summary: "Withdraw a delegation; what the agent obtained through it is revoked", requestBody: { required: true, ...json("WithdrawDelegation") }, responses: { "200": { description: "OK" }, ...errors } },
       },
       "/api/v1/identities/import": { post: { summary: "Import CSV or JSON (dryRun, upsert); all or nothing", responses: { "201": { description: "Imported" }, "200": { description: "Dry run" }, ...errors } } },
       "/api/v1/issuers": {

@@ -12,6 +12,12 @@ const AUDIT_EVENTS = 300;
 
 type Named = { id: string; name: string };
 
+const delegationTerms = (d: { entitlementIds: string[]; endsAt: Date; withdrawnAt: Date | null }) => ({
+  entitlements: d.entitlementIds.length,
+  endsAt: d.endsAt.toISOString(),
+  active: d.withdrawnAt === null && d.endsAt > new Date(),
+});
+
 export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
 
 /**
@@ -115,8 +121,8 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
     })),
     workload: { issuer: identity.workloadIssuer, subject: identity.workloadSubject, spiffeId: identity.spiffeId },
     delegation: {
-      actsFor: identity.delegatesFor.map((d) => d.principal),
-      actedForBy: identity.delegatedBy.map((d) => d.agent),
+      actsFor: identity.delegatesFor.map((d) => ({ ...d.principal, ...delegationTerms(d) })),
+      actedForBy: identity.delegatedBy.map((d) => ({ ...d.agent, ...delegationTerms(d) })),
     },
     activeApiTokens: identity._count.apiTokens,
     grantCount: see.grants ? identity._count.grants : undefined,

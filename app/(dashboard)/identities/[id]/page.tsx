@@ -95,6 +95,10 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
                       <Link className="underline" href={`/identities/${p.id}`}>
                         {p.name}
                       </Link>
+                      <span className="text-xs text-zinc-500">
+                        {" "}
+                        ({p.active ? `${p.entitlements} entitlement${p.entitlements === 1 ? "" : "s"}, until ${formatDate(p.endsAt)}` : "ended or withdrawn"})
+                      </span>
                     </span>
                   ))}
                 </dd>
