@@ -1,3 +1,4 @@
+import type { Session } from "next-auth";
 import { auth } from "@/lib/web/auth";
 import { findUserActor } from "@/lib/users/get-user-actor";
 import { authenticateBearer } from "@/lib/api-tokens/authenticate-bearer";
@@ -36,7 +37,7 @@ async function caller(req: Request) {
   const bearer = req.headers.get("authorization");
   if (bearer) return (await authenticateBearer(bearer)).actor;
   // No session can be read (outside a request, a bad cookie): not signed in.
-  let session: Awaited<ReturnType<typeof auth>> | null = null;
+  let session: Session | null = null;
   try {
     session = await auth();
   } catch {}
