@@ -125,6 +125,8 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       actedForBy: identity.delegatedBy.map((d) => ({ ...d.agent, ...delegationTerms(d) })),
     },
     activeApiTokens: identity._count.apiTokens,
+    /** Whether the reader may let agents act for this identity, or withdraw that (an admin or its owner). */
+    mayManageDelegations: owns || can(actor, "identity:write"),
     grantCount: see.grants ? identity._count.grants : undefined,
     grants: grants?.map((g) => ({
       id: g.id,

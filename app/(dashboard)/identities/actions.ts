@@ -10,6 +10,7 @@ import { attachDriftToIdentity } from "@/lib/identities/attach-drift-to-identity
 import { adoptDriftAsException } from "@/lib/identities/adopt-drift-as-exception";
 import { revokeDrift } from "@/lib/identities/revoke-drift";
 import { AppError } from "@/lib/errors";
+import { delegate, withdrawDelegation } from "@/lib/delegations/delegations";
 import { field, formAction, objectAction } from "@/lib/web/action";
 
 const statusChanges = { quarantine: quarantineIdentity, decommission: decommissionIdentity, reactivate: reactivateIdentity } as const;
@@ -65,4 +66,26 @@ export const revokeDriftAction = formAction(
     return { sessionsEnded: r.sessionsEnded };
   },
   { message: "Revoked at the target", after: refreshDrift },
+);
+
+const refreshIdentity = (_r: unknown, input: { principal: string } | undefined) => input && revalidatePath(`/identities/${input.principal}`);
+
+export const delegateAction = formAction(
+  z.strictObject({ principal: field.text(100), agent: field.text(200), entitlements: field.text(4000), endsOn: field.text(20), reason: field.text() }),
+  (actor, f) =>
+    delegate(actor, {
+      principal: f.principal,
+      agent: f.agent.trim(),
+      entitlements: f.entitlements.split(/[\s,]+/).filter(Boolean),
+      // The end is the end of that day, in UTC like every date on screen.
+      endsAt: /^\d{4}-\d{2}-\d{2}$/.test(f.endsOn) ? `${f.endsOn}T23:59:59.000Z` : f.endsOn,
+      reason: f.reason,
+    }),
+  { message: (_i, d) => `${d.agent} may now ask for ${d.entitlements.length} entitlement${d.entitlements.length === 1 ? "" : "s"} on its behalf`, after: refreshIdentity },
+);
+
+export const withdrawDelegationAction = formAction(
+  z.strictObject({ principal: field.text(100), agent: field.text(100), reason: field.text() }),
+  (actor, f) => withdrawDelegation(actor, f),
+  { message: (_i, d) => `Withdrawn${d.grantsRevoking ? `; ${d.grantsRevoking} grant${d.grantsRevoking === 1 ? "" : "s"} it obtained being revoked` : ""}`, after: refreshIdentity },
 );

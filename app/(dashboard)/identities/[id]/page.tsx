@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatDate, formatTime } from "@/components/ui/format";
 import { StatusChangeForm } from "./_components/status-change-form";
+import { DelegateForm, WithdrawDelegationForm } from "./_components/delegation-forms";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -169,6 +170,31 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+
+      {i.mayManageDelegations || i.delegation.actedForBy.length ? (
+        <Section title="Agents acting for it" count={i.delegation.actedForBy.length} testId="identity-delegations">
+          <div className={`${card} space-y-3`}>
+            {i.delegation.actedForBy.length ? (
+              <ul className="space-y-2">
+                {i.delegation.actedForBy.map((d) => (
+                  <li key={d.id} className="flex flex-wrap items-center justify-between gap-2" data-agent={d.name}>
+                    <span>
+                      <Link className="font-medium underline" href={`/identities/${d.id}`}>
+                        {d.name}
+                      </Link>{" "}
+                      <span className="text-zinc-600">{d.active ? `may ask for ${d.entitlements} entitlement${d.entitlements === 1 ? "" : "s"} until ${formatDate(d.endsAt)}` : "ended or withdrawn"}</span>
+                    </span>
+                    {d.active && i.mayManageDelegations ? <WithdrawDelegationForm principalId={i.id} agentId={d.id} agentName={d.name} /> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-zinc-500">No agent acts for this identity.</p>
+            )}
+            {i.mayManageDelegations ? <DelegateForm principalId={i.id} /> : null}
+          </div>
+        </Section>
+      ) : null}
 
       {i.grants ? (
       <Section title={(i.grantCount ?? 0) > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
