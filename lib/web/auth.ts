@@ -2,7 +2,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { z } from "zod";
-import { env, oidcConfigured } from "../env";
+import { applyAuthUrl, env, oidcConfigured } from "../env";
 import { authenticateUser } from "../users/authenticate-user";
 import { parseRoleMap, rolesFromGroups, syncSsoUser } from "../users/sso";
 import { isAppError } from "../errors";
@@ -13,6 +13,11 @@ class WrongCredentials extends CredentialsSignin {
 }
 
 const credentialsInput = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(200) });
+
+applyAuthUrl();
+
+/** The sign-in page's message for an SSO account Hourglass refuses (see app/(auth)/sign-in/page.tsx). */
+export const SSO_REFUSED_ERROR = "SsoRefused";
 
 function providers(): Provider[] {
   const list: Provider[] = [];
@@ -26,15 +31,10 @@ function providers(): Provider[] {
       clientSecret: env.AUTH_OIDC_CLIENT_SECRET,
       authorization: { params: { scope: "openid email profile groups" } },
       checks: ["pkce", "state", "nonce"],
-      async profile(profile) {
-        const email = String(profile.email ?? "");
-        const actor = await syncSsoUser({
-          subject: String(profile.sub),
-          email,
-          name: String(profile.name ?? profile.preferred_username ?? email),
-          roles: rolesFromGroups(profile[env.AUTH_OIDC_GROUPS_CLAIM], parseRoleMap(env.AUTH_OIDC_ROLE_MAP)),
-        });
-        return { id: actor.id, email: actor.email, name: actor.name };
+      // The profile only names the account; the user row is found or created in the signIn callback,
+      // where a refusal can reach the sign-in page (an error thrown here becomes "Configuration").
+      profile(profile) {
+        return { id: String(profile.sub), email: String(profile.email ?? ""), name: String(profile.name ?? profile.preferred_username ?? profile.email ?? "") };
       },
     });
   }
@@ -64,8 +64,28 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: providers(),
   callbacks: {
     ...authConfig.callbacks,
-    async signIn() {
-      return true;
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== "oidc") return true;
+      if (!profile || !env.AUTH_OIDC_ISSUER) return false;
+      try {
+        const actor = await syncSsoUser({
+          issuer: String(profile.iss ?? env.AUTH_OIDC_ISSUER),
+          subject: String(profile.sub),
+          email: String(profile.email ?? ""),
+          emailVerified: profile.email_verified === true,
+          name: user.name ?? String(profile.email ?? ""),
+          roles: rolesFromGroups(profile[env.AUTH_OIDC_GROUPS_CLAIM], parseRoleMap(env.AUTH_OIDC_ROLE_MAP)),
+        });
+        // Auth.js gives an OAuth user a random id; this same object becomes the jwt callback's `user`,
+        // so the session names the Hourglass user row.
+        user.id = actor.id;
+        return true;
+      } catch (e) {
+        // A fixed reason code, never the message, so a crafted link cannot put words on the sign-in page.
+        const reason = isAppError(e) && e.code === "forbidden" ? (e.details as { reason?: string } | undefined)?.reason : undefined;
+        if (reason) return `/sign-in?error=${SSO_REFUSED_ERROR}&reason=${reason}`;
+        throw e;
+      }
     },
   },
   logger: {
