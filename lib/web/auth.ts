@@ -12,6 +12,16 @@ class WrongCredentials extends CredentialsSignin {
   code = "wrong_credentials";
 }
 
+class TooManyAttempts extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+/** The client's address as the nearest hop saw it: the last X-Forwarded-For entry, which a client cannot choose. */
+function clientAddress(request: Request): string | null {
+  const hops = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return hops.at(-1)?.slice(0, 64) ?? null;
+}
+
 const credentialsInput = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(200) });
 
 applyAuthUrl();
@@ -45,10 +55,13 @@ function providers(): Provider[] {
         id: "credentials",
         name: "Email and password",
         credentials: { email: {}, password: {} },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = credentialsInput.safeParse(raw);
           if (!parsed.success) throw new WrongCredentials();
-          const actor = await authenticateUser(parsed.data);
+          const actor = await authenticateUser({ ...parsed.data, address: clientAddress(request) }).catch((e: unknown) => {
+            if (isAppError(e) && e.code === "rate_limited") throw new TooManyAttempts();
+            throw e;
+          });
           if (!actor) throw new WrongCredentials();
           return { id: actor.id, email: actor.email, name: actor.name };
         },
