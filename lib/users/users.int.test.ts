@@ -31,6 +31,23 @@ describe("local sign-in", () => {
   });
 });
 
+describe("password attempt limit", () => {
+  it("locks an account after 5 attempts, even with the right password, and audits the refusal", async () => {
+    const u = await createUser(["approver"], { password: "correct horse" });
+    for (let i = 0; i < 5; i++) expect(await authenticateUser({ email: u.email, password: "wrong", address: "10.0.0.1" })).toBeNull();
+    await expect(authenticateUser({ email: u.email, password: "correct horse", address: "10.0.0.2" })).rejects.toMatchObject({ code: "rate_limited" });
+    const refused = await getDb().auditEvent.findMany({ where: { action: "user.sign_in_throttled" } });
+    expect(refused.at(-1)?.data).toMatchObject({ email: u.email, scopes: ["account"] });
+  });
+
+  it("locks an address after 20 attempts across accounts", async () => {
+    for (let i = 0; i < 20; i++) await authenticateUser({ email: `spray${i}@test.local`, password: "x", address: "10.9.9.9" });
+    const u = await createUser(["approver"], { password: "correct horse" });
+    await expect(authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.9" })).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.8" })).toMatchObject({ id: u.id });
+  });
+});
+
 describe("setUserRoles", () => {
   it("changes roles for an admin and audits from → to", async () => {
     const admin = await createUser(["admin"]);
