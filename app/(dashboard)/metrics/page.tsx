@@ -13,7 +13,7 @@ const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)} 
 
 export default async function MetricsPage() {
   const actor = await requireArea("metrics");
-  const m = await getPrivilegeMetrics({ actor });
+  const m = await getPrivilegeMetrics({ actor, query: {} });
   const cards: [string, string, string][] = [
     ["Grants issued", String(m.grantsIssued), `last ${m.windowDays} days`],
     ["Active now", String(m.activeNow), "temporary grants live at this moment"],
