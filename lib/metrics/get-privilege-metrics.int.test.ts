@@ -5,6 +5,8 @@ import { AppError } from "../errors";
 import { useFreshDatabase } from "../testing/database";
 import { createIdentity, createIssuerAndEntitlement, createUser } from "../testing/factories";
 import { getPrivilegeMetrics } from "./get-privilege-metrics";
+import { getPrometheusMetrics } from "./get-prometheus-metrics";
+import { spawnSync } from "node:child_process";
 
 // Known grants, requests and exceptions on a fixed clock; every metric is asserted exactly.
 
@@ -101,5 +103,26 @@ describe("privilege metrics", () => {
     await expect(getPrivilegeMetrics({ actor: security, query: { from: "yesterday" }, now })).rejects.toMatchObject({ code: "bad_request" });
     const requester = await createUser(["requester"]);
     await expect(getPrivilegeMetrics({ actor: requester, query: range, now })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("Prometheus exposition", () => {
+  it("passes promtool's check and carries the revocation lag as a histogram", async () => {
+    const text = await getPrometheusMetrics({ actor: security, now });
+    const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    if (check.error) throw new Error(`promtool is needed for this test (apt-get install prometheus): ${check.error.message}`);
+    expect(check.stdout + check.stderr).toBe("");
+    expect(check.status).toBe(0);
+    expect(text).toContain("# TYPE hourglass_revocation_lag_seconds histogram");
+    // The grant revoked 3 s late is above the 2.5 s bucket and inside the 5 s one.
+    expect(text).toMatch(/hourglass_revocation_lag_seconds_bucket\{issuer="[^"]+",environment="prod",le="2.5"\} 0\n/);
+    expect(text).toMatch(/hourglass_revocation_lag_seconds_bucket\{issuer="[^"]+",environment="prod",le="5"\} 1\n/);
+    expect(text).toMatch(/hourglass_grants_outlived_window_total\{issuer="[^"]+",environment="prod"\} 1\n/);
+    expect(text).toContain("hourglass_exceptions_active 1\n");
+  });
+
+  it("is refused to readers without the permission", async () => {
+    const requester = await createUser(["requester"]);
+    await expect(getPrometheusMetrics({ actor: requester, now })).rejects.toMatchObject({ code: "forbidden" });
   });
 });
