@@ -124,6 +124,12 @@ describe("audit and metrics", () => {
     expect(lines.length).toBeGreaterThan(3);
     expect(lines[0]).toHaveProperty("hash");
     expect((await call(audit.GET, { token: securityToken, query: "?cursor=abc" })).status).toBe(400);
+    const filtered = await call(audit.GET, { token: securityToken, query: "?action=exception." });
+    const filteredLines = filtered.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(filteredLines.length).toBeGreaterThan(0);
+    expect(filteredLines.every((e) => e.action.startsWith("exception."))).toBe(true);
+    expect((await call(audit.GET, { token: securityToken, query: "?identity=not-a-uuid" })).status).toBe(400);
+    expect((await call(audit.GET, { token: securityToken, query: "?colour=red" })).status).toBe(400);
     expect((await call(audit.GET, { token: ownerToken })).status).toBe(403);
     expect((await call(verify.GET, { token: securityToken })).json).toMatchObject({ ok: true });
   });

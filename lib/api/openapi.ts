@@ -109,7 +109,7 @@ export function openApiDocument(serverUrl = "/") {
           responses: { "200": { description: "OK" }, ...errors },
         },
       },
-      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
+      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor; filters as on the Audit page", parameters: ["cursor", "action", "actor", "identity", "subjectType", "subjectId", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })), responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
       "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
       "/api/v1/metrics/privilege": {
         get: {
