@@ -118,9 +118,16 @@ export function openApiDocument(serverUrl = "/") {
           responses: { "200": { description: "OK" }, ...errors },
         },
       },
-      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
+      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor; filters as on the Audit page", parameters: ["cursor", "action", "actor", "identity", "subjectType", "subjectId", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })), responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
       "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
-      "/api/v1/metrics/privilege": { get: { summary: "Privilege-duration metrics", responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/metrics/privilege": {
+        get: {
+          summary: "Privilege-duration metrics for a range (`range` preset 24h|7d|30d|90d, or `from`/`to` ISO 8601) and breakdown (`by`)",
+          parameters: ["range", "from", "to", "by"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          responses: { "200": { description: "OK" }, ...errors },
+        },
+      },
+      "/api/v1/metrics/prometheus": { get: { summary: "Prometheus text exposition (version 0.0.4)", responses: { "200": { description: "text/plain" }, ...errors } } },
       "/api/v1/health": { get: { summary: "Database, worker and issuers", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unreachable" } } } },
       "/api/v1/tokens/revoked": { get: { summary: "Revoked token ids (jti) for verifiers", security: [], responses: { "200": { description: "OK" } } } },
     },
