@@ -69,7 +69,7 @@ export const machinePermissions: readonly Permission[] = ["request:create"];
 export type UserActor = { type: "user"; id: string; email: string; name: string; roles: RoleName[]; scopes?: Permission[] };
 /** An identity calling the API; `attestation` says how it proved what it is. */
 export type IdentityActor = { type: "identity"; id: string; name: string; scopes: Permission[]; attestation?: "api_token" | "oidc" };
-export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" | "sign-in" };
+export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" | "sign-in" | "operator" };
 export type Actor = UserActor | IdentityActor | SystemActor;
 
 export const systemActor = (name: SystemActor["name"] = "worker"): SystemActor => ({ type: "system", name });

@@ -17,8 +17,10 @@ const schema = z.object({
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
-  /** Key that seals issuer secrets and one-time credentials at rest (any string; hashed to 256 bits). */
+  /** Newest key that seals issuer secrets, signing keys and one-time credentials at rest (any string; hashed to 256 bits). */
   HOURGLASS_SECRET_KEY: z.string().min(32, "HOURGLASS_SECRET_KEY must be at least 32 characters").optional(),
+  /** Older seal keys, comma-separated: they still open what they sealed until `npm run keys:reseal`. */
+  HOURGLASS_SECRET_KEYS_OLD: z.string().optional(),
   /** Enables email + password sign-in for local users. Off unless set: production uses SSO. */
   HOURGLASS_LOCAL_SIGNIN: bool,
   /** "inline" runs the worker inside the web process; "off" leaves it to `npm run worker`. */

@@ -72,14 +72,22 @@ async function shutdown(code: number) {
 
 async function main() {
   setProcessEnv({ NEXT_TELEMETRY_DISABLED: "1" });
+  const embedded = !env.DATABASE_URL;
+  // Replicas on one external database must share their keys: none of them may make its own.
+  if (!embedded && (!env.HOURGLASS_SECRET_KEY || !env.AUTH_SECRET)) {
+    throw new Error(
+      `DATABASE_URL is set but ${!env.HOURGLASS_SECRET_KEY ? "HOURGLASS_SECRET_KEY" : "AUTH_SECRET"} is not. With an external database, set ` +
+        "HOURGLASS_SECRET_KEY (seals issuer secrets at rest) and AUTH_SECRET (signs sessions) to the same values on every replica; " +
+        "each at least 32 characters, e.g. `openssl rand -base64 32`.",
+    );
+  }
   const dataDir = path.resolve(root, env.HOURGLASS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   // After a kill -9 of this launcher, its web server may still run and hold the port: stop it.
   await claimDataDir(dataDir, say);
   claimedDataDir = dataDir;
 
-  const embedded = !env.DATABASE_URL;
-  if (embedded || !env.AUTH_SECRET || !env.HOURGLASS_SECRET_KEY) {
+  if (embedded) {
     const s = localSecrets(dataDir);
     setProcessEnv({ AUTH_SECRET: env.AUTH_SECRET ?? s.authSecret, HOURGLASS_SECRET_KEY: env.HOURGLASS_SECRET_KEY ?? s.sealKey });
   }

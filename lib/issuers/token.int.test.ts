@@ -66,7 +66,7 @@ describe("signing keys", () => {
     expect(await getDb().auditEvent.count({ where: { action: "signing_key.created" } })).toBe(1);
     const row = await getDb().signingKey.findFirstOrThrow();
     expect(row.alg).toBe("ES256");
-    expect(row.privateJwkSealed.startsWith("v1.")).toBe(true);
+    expect(row.privateJwkSealed.startsWith("v2.")).toBe(true);
     expect(row.privateJwkSealed).not.toContain(keys[0].kid);
     expect(row.publicJwk).not.toHaveProperty("d");
   });

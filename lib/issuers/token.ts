@@ -125,10 +125,19 @@ export async function listRevokedTokens(db: Tx): Promise<{ revoked: { jti: strin
   return { revoked: rows.map((r) => ({ jti: r.jti, expiresAt: r.expiresAt.toISOString() })) };
 }
 
+/** Past its token's exp, plus this margin for verifiers' clock tolerance, a deny-list entry is pruned. */
+export const DENY_LIST_GRACE_SEC = 3600;
+
 /** Deletes deny-list entries whose tokens have expired (they can no longer be used anyway). */
-export async function pruneRevokedTokens(db: Tx, graceSec = 3600): Promise<number> {
+export async function pruneRevokedTokens(db: Tx, graceSec = DENY_LIST_GRACE_SEC): Promise<number> {
   const { count } = await db.revokedToken.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - graceSec * 1000) } } });
   return count;
+}
+
+/** When the next deny-list entry becomes prunable, or null when the list is empty. */
+export async function nextRevokedTokenPrune(db: Tx): Promise<Date | null> {
+  const first = await db.revokedToken.findFirst({ orderBy: { expiresAt: "asc" }, select: { expiresAt: true } });
+  return first ? new Date(first.expiresAt.getTime() + DENY_LIST_GRACE_SEC * 1000) : null;
 }
 
 export type TokenRejection = "malformed" | "unknown_key" | "bad_signature" | "expired" | "claim_invalid" | "revoked";

@@ -1,7 +1,9 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
-import type { Db, Tx } from "../db";
-import { appendAudit } from "../audit";
-import { systemActor } from "../authz";
+import { getDb, type Db, type Tx } from "../db";
+import { appendAudit, appendAuditMany } from "../audit";
+import { can, systemActor, type Actor } from "../authz";
+import { forbidden } from "../errors";
+import { wakeWorkers } from "../worker/wake";
 import { sealJson, unsealJson } from "../crypto/seal";
 import type { SigningKey } from "../generated/prisma/client";
 
@@ -125,6 +127,64 @@ export async function rotateSigningKey(db: Db): Promise<ActiveSigningKey> {
   const row = await createKey(db, { reason: "manual" });
   lastRead.set(db, { row, at: Date.now() });
   return toActive(row);
+}
+
+export type CompromiseRotation = { kid: string; retired: string[]; denied: number; grantsRevoking: string[] };
+
+/**
+ * Rotates after a (suspected) compromise of the active key: unlike a planned rotation, the old key
+ * leaves the JWKS at once (verifiers refuse whatever it signs, including tokens forged with it),
+ * every unexpired token it signed for a grant goes on the deny-list (for verifiers that cached
+ * the JWKS), and those grants are revoked, so their rows say what happened.
+ */
+export async function rotateSigningKeyAfterCompromise(actor: Actor, opts: { comment: string; db?: Db }): Promise<CompromiseRotation> {
+  if (!can(actor, "admin:issuers")) throw forbidden("Only an admin can rotate the token signing key");
+  const db = opts.db ?? getDb();
+  const result = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK}::bigint)`;
+    const now = new Date();
+    const retired = (await tx.signingKey.findMany({ where: { rotatedAt: null }, select: { kid: true } })).map((r) => r.kid);
+    await tx.signingKey.updateMany({ where: { kid: { in: retired } }, data: { rotatedAt: now, retiresAt: now } });
+
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+    await tx.signingKey.create({
+      data: { kid, alg: SIGNING_ALG, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: "sig" }, privateJwkSealed: sealJson({ ...privateJwk, kid, alg: SIGNING_ALG }), createdAt: now },
+    });
+
+    // A token expires at its exp claim, or with its grant when the claim was not recorded.
+    const denied = await tx.$executeRaw`
+      INSERT INTO "RevokedToken" ("jti", "grantId", "expiresAt")
+      SELECT g."issuerRef", g.id, coalesce(to_timestamp((g."issuerMeta"->>'exp')::double precision), g."expiresAt")
+      FROM "Grant" g
+      WHERE g."issuerMeta"->>'kid' = ANY(${retired}::text[]) AND g."issuerRef" IS NOT NULL
+        AND coalesce(to_timestamp((g."issuerMeta"->>'exp')::double precision), g."expiresAt") > now()
+      ON CONFLICT ("jti") DO NOTHING`;
+    const comment = `signing key ${retired.join(", ")} compromised: ${opts.comment}`;
+    const live = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE "Grant" SET status = 'revoking', "revokeReason" = 'emergency', "revokeComment" = ${comment}, "revokeRequestedAt" = ${now},
+        "nextAttemptAt" = ${now}, attempts = 0, "credentialSealed" = NULL, "updatedAt" = ${now}
+      WHERE status = 'active' AND "issuerMeta"->>'kid' = ANY(${retired}::text[])
+      RETURNING id`;
+    await appendAudit(tx, actor, {
+      action: "signing_key.compromised",
+      subjectType: "signing_key",
+      subjectId: kid,
+      data: { alg: SIGNING_ALG, retired, comment: opts.comment, deniedTokens: denied, grantsRevoking: live.length },
+    });
+    await appendAuditMany(
+      tx,
+      actor,
+      live.map((g) => ({ action: "grant.revoke_requested", subjectType: "grant", subjectId: g.id, data: { reason: "emergency", comment, was: "active" } })),
+    );
+    if (live.length > 0) await wakeWorkers(tx, "grant.revoking");
+    return { kid, retired, denied, grantsRevoking: live.map((g) => g.id) };
+  });
+  for (const k of result.retired) privateKeys.delete(k);
+  lastRead.delete(db);
+  return result;
 }
 
 /** Every key a verifier may still meet: the active one and rotated ones not yet retired. Newest first. */

@@ -14,6 +14,7 @@ import { escalateCampaigns, nextCampaignEscalation } from "../attestations/escal
 import { closeEndedExceptions, nextExceptionCloseDue } from "../exceptions/close-ended-exceptions";
 import { nextExceptionReminderDue, remindExpiringExceptions } from "../exceptions/remind-expiring-exceptions";
 import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
+import { nextRevokedTokenPrune, pruneRevokedTokens } from "../issuers/token";
 import { WAKE_CHANNEL, parseWake } from "./wake";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
@@ -53,6 +54,7 @@ export const lanes: Lane[] = [
     next: async (db) => earliest(await nextExceptionCloseDue(db), await nextExceptionReminderDue(db)),
   },
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
+  { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune },
   {
     name: "issuer-health",
     run: async (db) => {
