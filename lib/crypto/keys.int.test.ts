@@ -36,13 +36,14 @@ afterAll(async () => {
 
 /** Runs a script with tsx; resolves with its exit code and output, or kills it after `ms`. */
 function runScript(args: string[], env: NodeJS.ProcessEnv, ms = 30_000): Promise<{ code: number | null; out: string; timedOut: boolean }> {
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  // In its own process group, so a kill reaches the node process tsx starts too.
+  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      process.kill(-child.pid!, "SIGKILL");
       resolve({ code: null, out, timedOut: true });
     }, ms);
     child.once("exit", (code) => {
