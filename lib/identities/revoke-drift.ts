@@ -71,7 +71,7 @@ function adminUrl(secretSealed: string | null, name: string): string {
   try {
     secret = secretSealed ? unsealJson<unknown>(secretSealed) : null;
   } catch {
-    throw new AppError("issuer_unavailable", `The secret of ${name} cannot be unsealed (was HOURGLASS_SECRET_KEY changed?)`);
+    throw new AppError("issuer_unavailable", `The secret of ${name} cannot be unsealed (is the key that sealed it still in HOURGLASS_SECRET_KEY or HOURGLASS_SECRET_KEYS_OLD?)`);
   }
   const url = (secret as { url?: unknown } | null)?.url;
   if (typeof url !== "string" || !url) throw new AppError("issuer_unavailable", `${name} has no admin connection string configured`);
