@@ -12,6 +12,16 @@ export const GENESIS_HASH = "0".repeat(64);
 // All audited transactions append through one advisory lock (0x686f7572, "hour", taken by the
 // database function hourglass_append_audit), so the chain has one order even when several
 // processes write at once. It is held only until the caller's transaction commits.
+//
+// Lock order: a transaction takes its row locks (FOR UPDATE, and the key-share locks its inserts
+// take on referenced rows) first and appends its audit events last. One that appended and then
+// locked a row would deadlock against one that locked that row and then appended.
+const chainLocked = new WeakSet<object>();
+
+/** Refuses a row lock taken after this transaction appended to the audit chain (see lock order above). */
+export function assertAuditNotAppended(tx: Tx, what: string): void {
+  if (chainLocked.has(tx)) throw new Error(`Lock order: ${what} is locked after the audit chain; lock rows first, append audit events last`);
+}
 
 export type AuditInput = {
   /** Another actor than the batch's, for an event recorded by the same transaction on their behalf. */
@@ -73,6 +83,7 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
     return [];
   }
   const events = auditEventsJson(actor, inputs);
+  chainLocked.add(tx);
   // One round trip: the function takes the chain's lock, reads the head and inserts in order;
   // a wake rides along (identical notifications in a transaction are delivered once, on commit).
   const rows = opts.wake
