@@ -60,6 +60,9 @@ describe("issuers and entitlements", () => {
     const wh = await call(issuers.POST, { body: { name: "erp", type: "webhook", config: { url: "http://127.0.0.1:9/hook", hmacSecret: "0123456789abcdef0123" } } });
     expect(wh.status).toBe(201);
     expect(JSON.stringify((await call(issuers.GET)).json)).not.toContain("0123456789abcdef0123");
+    const plain = await call(issuers.POST, { body: { name: "erp-plain", type: "webhook", config: { url: "http://erp.example.com/hook", hmacSecret: "0123456789abcdef0123" } } });
+    expect(plain.status).toBe(400);
+    expect(plain.json.error.message).toMatch(/url must use https:\/\/ \(plain http:\/\/ is allowed only to loopback/);
     expect((await call(issuers.POST, { body: { name: "x", type: "ldap", config: {} } })).status).toBe(400);
     expect((await call(issuers.POST, { body: { name: "pg", type: "postgres", config: { url: "mysql://nope" } } })).status).toBe(400);
     expect((await call(issuers.POST, { body: { name: "tokens", type: "token", config: { audience: "https://api.test" } } })).status).toBe(409);
