@@ -15,6 +15,7 @@ import { closeEndedExceptions, nextExceptionCloseDue } from "../exceptions/close
 import { nextExceptionReminderDue, remindExpiringExceptions } from "../exceptions/remind-expiring-exceptions";
 import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
 import { WAKE_CHANNEL, parseWake } from "./wake";
+import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/checkpoints";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
@@ -53,6 +54,7 @@ export const lanes: Lane[] = [
     next: async (db) => earliest(await nextExceptionCloseDue(db), await nextExceptionReminderDue(db)),
   },
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
+  { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue },
   {
     name: "issuer-health",
     run: async (db) => {
