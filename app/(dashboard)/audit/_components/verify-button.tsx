@@ -11,15 +11,18 @@ type State = ActionResult<AuditVerification> | null;
 
 export function VerifyButton() {
   const router = useRouter();
-  const [state, action, pending] = useActionState<State>(async () => {
-    const r = await verifyAuditChainAction({});
+  const [state, action, pending] = useActionState<State, FormData>(async (_prev, form) => {
+    const r = await verifyAuditChainAction({ full: form.get("scope") === "full" });
     router.refresh();
     return r;
   }, null);
   return (
     <form action={action} className="flex items-center gap-3">
-      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
+      <button name="scope" value="new" disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">
         {pending ? "Verifying…" : "Verify the chain"}
+      </button>
+      <button name="scope" value="full" disabled={pending} title="Recompute every event, not only those after the last verified checkpoint" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-50 disabled:opacity-60">
+        Verify everything
       </button>
       {state ? (
         <span data-testid="audit-verify-result" className={`text-sm ${state.ok && state.data.ok ? "text-emerald-700" : "text-red-700"}`}>
