@@ -146,6 +146,9 @@ let lastScheduledLook = 0;
 export async function checkpointAuditOnSchedule({ db }: { db: Db }): Promise<number> {
   if (!checkpointSigner()) return 0;
   lastScheduledLook = Date.now();
+  // Looked at outside a transaction first: most looks find a recent checkpoint and need no lock.
+  const last = await db.auditCheckpoint.findFirst({ orderBy: { headSeq: "desc" }, select: { createdAt: true } });
+  if (last && last.createdAt.getTime() + env.HOURGLASS_AUDIT_CHECKPOINT_INTERVAL_SEC * 1000 > Date.now()) return 0;
   await createAuditCheckpoint({ db, actor: { type: "system", name: "worker" }, minIntervalSec: env.HOURGLASS_AUDIT_CHECKPOINT_INTERVAL_SEC });
   return 0;
 }
