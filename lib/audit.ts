@@ -3,15 +3,29 @@ import type { Db, Tx } from "./db";
 import { actorId, actorLabel, assertCan, type Actor } from "./authz";
 import { sha256Hex } from "./crypto/seal";
 import { WAKE_CHANNEL, wakePayload, wakeWorkers, type Wake } from "./worker/wake";
+import type { AuditCheckpoint } from "./generated/prisma/client";
+import { checkpointMessage, trustedCheckpointKeys, verifySigned } from "./audit-log/checkpoint-keys";
+import { checkpointView, latestExportedCheckpoint, signVerifiedMark, verifiedMarkValid, type CheckpointView } from "./audit-log/checkpoints";
 
 // Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
-// so editing, deleting or reordering a row breaks the chain from that row on.
+// so editing, deleting or reordering a row breaks the chain from that row on; signed checkpoints
+// (lib/audit-log/checkpoints.ts) catch what the chain alone cannot: a cut tail, a recomputed chain.
 
 export const GENESIS_HASH = "0".repeat(64);
 
 // All audited transactions append through one advisory lock (0x686f7572, "hour", taken by the
 // database function hourglass_append_audit), so the chain has one order even when several
 // processes write at once. It is held only until the caller's transaction commits.
+//
+// Lock order: a transaction takes its row locks (FOR UPDATE, and the key-share locks its inserts
+// take on referenced rows) first and appends its audit events last. One that appended and then
+// locked a row would deadlock against one that locked that row and then appended.
+const chainLocked = new WeakSet<object>();
+
+/** Refuses a row lock taken after this transaction appended to the audit chain (see lock order above). */
+export function assertAuditNotAppended(tx: Tx, what: string): void {
+  if (chainLocked.has(tx)) throw new Error(`Lock order: ${what} is locked after the audit chain; lock rows first, append audit events last`);
+}
 
 export type AuditInput = {
   /** Another actor than the batch's, for an event recorded by the same transaction on their behalf. */
@@ -73,6 +87,7 @@ export async function appendAuditMany(tx: Tx, actor: Actor, inputs: AuditInput[]
     return [];
   }
   const events = auditEventsJson(actor, inputs);
+  chainLocked.add(tx);
   // One round trip: the function takes the chain's lock, reads the head and inserts in order;
   // a wake rides along (identical notifications in a transaction are delivered once, on commit).
   const rows = opts.wake
@@ -104,38 +119,121 @@ export function auditEventsJson(actor: Actor, inputs: AuditInput[]): string {
   );
 }
 
+export type BrokenReason =
+  | "hash_mismatch" // a row's hash is not the hash of its fields: the row was edited
+  | "chain_broken" // a row does not point at the row before it: rows were deleted or reordered
+  | "truncated" // fewer events than a checkpoint vouches for: rows are gone
+  | "checkpoint_mismatch" // the event at a checkpoint has another hash: the chain was rewritten
+  | "checkpoint_untrusted"; // a checkpoint is not signed by a trusted key
+
 export type AuditVerification = {
   ok: boolean;
   events: number;
-  firstBroken?: { seq: string; id: string; reason: "hash_mismatch" | "chain_broken" };
+  firstBroken?: { seq: string; id: string | null; reason: BrokenReason; detail?: string };
+  /** Audit rows read: from the last verified checkpoint on, not the whole chain. */
+  rowsRead: number;
+  /** Where this verification started: after a checkpoint already verified, or at the genesis (seq 0). */
+  from: { seq: string; checkpointId: string | null };
+  /** The newest checkpoint the chain was checked against. */
+  checkpoint?: CheckpointView;
 };
 
-/** Recomputes every hash in order. Needs audit:read. */
-export async function verifyAuditChain({ db, actor, batchSize = 5000 }: { db: Db; actor: Actor; batchSize?: number }): Promise<AuditVerification> {
+/**
+ * Checks the chain, incrementally: from the newest checkpoint an earlier verification confirmed
+ * (its signature and its "verified" mark both check, and its event still has its hash), every
+ * later row is recomputed and every later checkpoint (in the table, and the newest one in the
+ * export file) is compared: its event must carry its hash, with its count of events before it.
+ * `full` starts at the genesis. Needs audit:read.
+ */
+export async function verifyAuditChain({ db, actor, batchSize = 5000, full = false }: { db: Db; actor: Actor; batchSize?: number; full?: boolean }): Promise<AuditVerification> {
   assertCan(actor, "audit:read");
-  let prevHash = GENESIS_HASH;
-  let cursor: bigint | undefined;
-  let events = 0;
-  for (;;) {
-    const rows = await db.auditEvent.findMany({
-      where: cursor === undefined ? {} : { seq: { gt: cursor } },
-      orderBy: { seq: "asc" },
-      take: batchSize,
+  const keys = trustedCheckpointKeys();
+  let rowsRead = 0;
+
+  // The starting point: the newest checkpoint confirmed before whose event is still as it was.
+  let start: AuditCheckpoint | null = null;
+  if (!full) {
+    const marked = await db.auditCheckpoint.findMany({ where: { verifiedAt: { not: null } }, orderBy: { headSeq: "desc" }, take: 5 });
+    start = marked.find((c) => verifySigned(keys, c.keyId, checkpointMessage(c), c.signature) && verifiedMarkValid(c, keys)) ?? null;
+    if (start) {
+      const anchor = await db.auditEvent.findUnique({ where: { seq: start.headSeq }, select: { hash: true } });
+      rowsRead++;
+      // Changed since it was verified: look at everything, to name the first checkpoint that no longer holds.
+      if (anchor?.hash !== start.headHash) start = null;
+    }
+  }
+  const pending = await db.auditCheckpoint.findMany({ where: start ? { headSeq: { gt: start.headSeq } } : {}, orderBy: { headSeq: "asc" } });
+  const exported = latestExportedCheckpoint();
+  if (exported && exported.headSeq > (start?.headSeq ?? BigInt(0)) && !pending.some((c) => c.id === exported.id)) {
+    pending.push(exported);
+    pending.sort((a, b) => (a.headSeq < b.headSeq ? -1 : a.headSeq > b.headSeq ? 1 : 0));
+  }
+  const from = { seq: (start?.headSeq ?? BigInt(0)).toString(), checkpointId: start?.id ?? null };
+  const newest = pending.at(-1) ?? start ?? undefined;
+  const result = (events: number, firstBroken?: AuditVerification["firstBroken"]): AuditVerification => ({
+    ok: !firstBroken,
+    events,
+    ...(firstBroken ? { firstBroken } : {}),
+    rowsRead,
+    from,
+    ...(newest ? { checkpoint: checkpointView(newest, keys) } : {}),
+  });
+  for (const c of pending) {
+    if (!verifySigned(keys, c.keyId, checkpointMessage(c), c.signature)) {
+      return result(0, { seq: c.headSeq.toString(), id: null, reason: "checkpoint_untrusted", detail: `Checkpoint ${c.id} (event #${c.headSeq}) is not signed by a trusted key (key ${c.keyId})` });
+    }
+  }
+
+  let prevHash = start?.headHash ?? GENESIS_HASH;
+  let cursor = start?.headSeq;
+  let events = Number(start?.eventCount ?? 0);
+  let lastGood = start;
+  const confirmed: AuditCheckpoint[] = [];
+  const truncated = (c: AuditCheckpoint) =>
+    result(events, {
+      seq: c.headSeq.toString(),
+      id: null,
+      reason: "truncated",
+      detail: `Checkpoint of ${c.createdAt.toISOString()} vouches for ${c.eventCount} events up to #${c.headSeq}; the chain has ${events} up to #${cursor ?? 0} and then ${cursor !== undefined && cursor > c.headSeq ? "goes on without it" : "ends"}`,
     });
+  for (;;) {
+    const rows = await db.auditEvent.findMany({ where: cursor === undefined ? {} : { seq: { gt: cursor } }, orderBy: { seq: "asc" }, take: batchSize });
+    rowsRead += rows.length;
     if (rows.length === 0) break;
     for (const row of rows) {
-      const broken = (reason: "hash_mismatch" | "chain_broken") => ({
-        ok: false,
-        events,
-        firstBroken: { seq: row.seq.toString(), id: row.id, reason },
-      });
+      if (pending[0] && pending[0].headSeq < row.seq) return truncated(pending[0]);
+      const broken = (reason: BrokenReason) => result(events, { seq: row.seq.toString(), id: row.id, reason });
       if (row.prevHash !== prevHash) return broken("chain_broken");
       const expected = eventHash(prevHash, { ...row, data: row.data });
       if (expected !== row.hash) return broken("hash_mismatch");
       prevHash = row.hash;
       events++;
+      cursor = row.seq;
+      const c = pending[0];
+      if (c && c.headSeq === row.seq) {
+        if (row.hash !== c.headHash) {
+          return result(events, {
+            seq: row.seq.toString(),
+            id: row.id,
+            reason: "checkpoint_mismatch",
+            detail: `Event #${row.seq} no longer has the hash its checkpoint of ${c.createdAt.toISOString()} signed: the chain was rewritten after #${lastGood?.headSeq ?? 0} and at or before #${row.seq}`,
+          });
+        }
+        if (BigInt(events) !== c.eventCount) return truncated(c);
+        confirmed.push(c);
+        lastGood = c;
+        pending.shift();
+      }
     }
-    cursor = rows[rows.length - 1].seq;
   }
-  return { ok: true, events };
+  if (pending[0]) return truncated(pending[0]);
+
+  // Mark the newest confirmed checkpoint, so the next verification starts after it.
+  const mark = confirmed.filter((c) => c.verifiedAt === null || !verifiedMarkValid(c, keys)).at(-1);
+  if (mark && (await db.auditCheckpoint.findUnique({ where: { id: mark.id }, select: { id: true } }))) {
+    const verifiedAt = new Date();
+    const verifiedSignature = signVerifiedMark(mark, verifiedAt);
+    if (verifiedSignature) await db.auditCheckpoint.update({ where: { id: mark.id }, data: { verifiedAt, verifiedSignature } });
+  }
+  return result(events);
 }

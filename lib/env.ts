@@ -21,6 +21,14 @@ const schema = z.object({
   HOURGLASS_SECRET_KEY: z.string().min(32, "HOURGLASS_SECRET_KEY must be at least 32 characters").optional(),
   /** Older seal keys, comma-separated: they still open what they sealed until `npm run keys:reseal`. */
   HOURGLASS_SECRET_KEYS_OLD: z.string().optional(),
+  /** Ed25519 private key that signs audit checkpoints (base64url of the 32-byte seed, or PKCS#8 PEM); kept outside the database. */
+  HOURGLASS_AUDIT_SIGNING_KEY: z.string().min(32, "HOURGLASS_AUDIT_SIGNING_KEY must be an Ed25519 key").optional(),
+  /** More public keys whose checkpoints verify (comma-separated base64url raw Ed25519 keys), e.g. the key before a rotation. */
+  HOURGLASS_AUDIT_TRUSTED_KEYS: z.string().default(""),
+  /** Where each audit checkpoint is also appended, one JSON line each (a file outside the database's reach). */
+  HOURGLASS_AUDIT_CHECKPOINT_FILE: z.string().optional(),
+  /** How often the worker signs a checkpoint of the audit chain's head (when it moved). */
+  HOURGLASS_AUDIT_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Enables email + password sign-in for local users. Off unless set: production uses SSO. */
   HOURGLASS_LOCAL_SIGNIN: bool,
   /** "inline" runs the worker inside the web process; "off" leaves it to `npm run worker`. */

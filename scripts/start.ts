@@ -18,7 +18,7 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const say = (msg: string) => console.log(`[hourglass] ${msg}`);
 const started = Date.now();
 
-type LocalSecrets = { authSecret: string; sealKey: string; pgPassword: string; opsWebhookSecret: string };
+type LocalSecrets = { authSecret: string; sealKey: string; pgPassword: string; opsWebhookSecret: string; auditSigningKey: string };
 
 /** Secrets for a local install, made once and kept beside the data (mode 600); ones added later are filled in. */
 function localSecrets(dataDir: string): LocalSecrets {
@@ -29,6 +29,8 @@ function localSecrets(dataDir: string): LocalSecrets {
     sealKey: kept.sealKey ?? randomBytes(32).toString("base64url"),
     pgPassword: kept.pgPassword ?? randomBytes(18).toString("base64url"),
     opsWebhookSecret: kept.opsWebhookSecret ?? randomBytes(32).toString("base64url"),
+    // Ed25519 seed that signs audit checkpoints.
+    auditSigningKey: kept.auditSigningKey ?? randomBytes(32).toString("base64url"),
   };
   if (Object.keys(secrets).some((k) => !(k in kept))) {
     // Written whole and renamed: a kill in the middle must not leave a file the next start cannot read.
@@ -102,6 +104,9 @@ async function main() {
       logFile: path.join(dataDir, "postgres.log"),
     });
     setProcessEnv({ DATABASE_URL: server.url("hourglass") });
+    // Audit checkpoints: signed with a key beside the data, exported beside it (an external database sets its own).
+    if (!env.HOURGLASS_AUDIT_SIGNING_KEY) setProcessEnv({ HOURGLASS_AUDIT_SIGNING_KEY: localSecrets(dataDir).auditSigningKey });
+    if (!env.HOURGLASS_AUDIT_CHECKPOINT_FILE) setProcessEnv({ HOURGLASS_AUDIT_CHECKPOINT_FILE: path.join(dataDir, "audit-checkpoints.ndjson") });
     say(`embedded PostgreSQL on 127.0.0.1:${server.port} (data in ${path.relative(root, dataDir)}/pg) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     // A local demo signs in with the demo users; a deployment with its own database uses SSO unless told otherwise.
     if (!envIsSet("HOURGLASS_LOCAL_SIGNIN")) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
 import { setProcessEnv } from "../env";
 import { useFreshDatabase } from "../testing/database";
 import { createUser } from "../testing/factories";
@@ -13,6 +14,7 @@ import * as exceptions from "../../app/api/v1/exceptions/route";
 import * as accept from "../../app/api/v1/exceptions/[id]/accept/route";
 import * as audit from "../../app/api/v1/audit/route";
 import * as verify from "../../app/api/v1/audit/verify/route";
+import * as checkpoints from "../../app/api/v1/audit/checkpoints/route";
 import * as metrics from "../../app/api/v1/metrics/privilege/route";
 import * as prometheus from "../../app/api/v1/metrics/prometheus/route";
 
@@ -60,6 +62,9 @@ describe("issuers and entitlements", () => {
     const wh = await call(issuers.POST, { body: { name: "erp", type: "webhook", config: { url: "http://127.0.0.1:9/hook", hmacSecret: "0123456789abcdef0123" } } });
     expect(wh.status).toBe(201);
     expect(JSON.stringify((await call(issuers.GET)).json)).not.toContain("0123456789abcdef0123");
+    const plain = await call(issuers.POST, { body: { name: "erp-plain", type: "webhook", config: { url: "http://erp.example.com/hook", hmacSecret: "0123456789abcdef0123" } } });
+    expect(plain.status).toBe(400);
+    expect(plain.json.error.message).toMatch(/url must use https:\/\/ \(plain http:\/\/ is allowed only to loopback/);
     expect((await call(issuers.POST, { body: { name: "x", type: "ldap", config: {} } })).status).toBe(400);
     expect((await call(issuers.POST, { body: { name: "pg", type: "postgres", config: { url: "mysql://nope" } } })).status).toBe(400);
     expect((await call(issuers.POST, { body: { name: "tokens", type: "token", config: { audience: "https://api.test" } } })).status).toBe(409);
@@ -132,6 +137,25 @@ describe("audit and metrics", () => {
     expect((await call(audit.GET, { token: securityToken, query: "?colour=red" })).status).toBe(400);
     expect((await call(audit.GET, { token: ownerToken })).status).toBe(403);
     expect((await call(verify.GET, { token: securityToken })).json).toMatchObject({ ok: true });
+  });
+
+  it("signs audit checkpoints on demand and verifies against them", async () => {
+    setProcessEnv({ HOURGLASS_AUDIT_SIGNING_KEY: undefined });
+    const off = await call(checkpoints.POST, { token: securityToken, body: {} });
+    expect(off).toMatchObject({ status: 409, json: { error: { code: "invalid_state", message: expect.stringMatching(/HOURGLASS_AUDIT_SIGNING_KEY/) } } });
+    setProcessEnv({ HOURGLASS_AUDIT_SIGNING_KEY: randomBytes(32).toString("base64url") });
+    try {
+      const made = await call(checkpoints.POST, { token: securityToken, body: {} });
+      expect(made).toMatchObject({ status: 201, json: { checkpoint: { signatureValid: true, verifiedAt: null } } });
+      expect((await call(checkpoints.GET, { token: securityToken })).json).toMatchObject({ enabled: true, latest: { id: made.json.checkpoint.id } });
+      expect((await call(verify.GET, { token: securityToken })).json).toMatchObject({ ok: true, checkpoint: { id: made.json.checkpoint.id } });
+      const full = (await call(verify.GET, { token: securityToken, query: "?full=true" })).json;
+      expect(full).toMatchObject({ ok: true, from: { seq: "0" } });
+      expect((await call(verify.GET, { token: securityToken })).json.rowsRead).toBeLessThan(full.rowsRead);
+      expect((await call(checkpoints.POST, { token: ownerToken, body: {} })).status).toBe(403);
+    } finally {
+      setProcessEnv({ HOURGLASS_AUDIT_SIGNING_KEY: undefined });
+    }
   });
 
   it("serves the privilege metrics to those who may read them", async () => {

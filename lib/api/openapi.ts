@@ -119,7 +119,11 @@ export function openApiDocument(serverUrl = "/") {
         },
       },
       "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor; filters as on the Audit page", parameters: ["cursor", "action", "actor", "identity", "subjectType", "subjectId", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })), responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
-      "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/audit/verify": { get: { summary: "Check the hash chain against the signed checkpoints, from the last verified one (full=true: from the genesis): {ok, events, firstBroken?: {seq, id, reason, detail?}, rowsRead, from, checkpoint?}", parameters: [{ name: "full", in: "query", schema: { type: "boolean" } }], responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/audit/checkpoints": {
+        get: { summary: "Whether signed checkpoints are on, and the newest one: {enabled, keyId, exportFile, latest}", responses: { "200": { description: "OK" }, ...errors } },
+        post: { summary: "Sign a checkpoint of the chain's head now: 201 {checkpoint}", responses: { "201": { description: "Created" }, ...errors } },
+      },
       "/api/v1/metrics/privilege": {
         get: {
           summary: "Privilege-duration metrics for a range (`range` preset 24h|7d|30d|90d, or `from`/`to` ISO 8601) and breakdown (`by`)",

@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { signPayload, verifySignature } from "./hmac";
+import { createWebhookVerifier, signPayload, signWebhookRequest, verifySignature } from "./hmac";
 
 const secret = "webhook-secret-0123456789";
 const body = JSON.stringify({ event: "grant", grantId: "g1" });
@@ -67,5 +67,26 @@ describe("hmac signatures", () => {
   it("accepts an upper-case hex signature", () => {
     const sig = signPayload(secret, ts, body);
     expect(verifySignature(secret, `sha256=${sig.slice(7).toUpperCase()}`, ts, body, 300, now)).toBe(true);
+  });
+});
+
+describe("signed webhook requests", () => {
+  it("signs the documented lines: version, timestamp, nonce, method, path, idempotency key, body digest", () => {
+    const body = '{"event":"grant"}';
+    const headers = signWebhookRequest("s3cret-0123456789", { method: "post", url: "https://ops.example/h?x=1", body, idempotencyKey: "g:grant", now: new Date(1_700_000_000_000) });
+    const digest = createHash("sha256").update(body).digest("hex");
+    const lines = ["hourglass-webhook-v1", "1700000000", headers["X-Hourglass-Nonce"], "POST", "/h?x=1", "g:grant", digest].join("\n");
+    expect(headers["X-Hourglass-Signature"]).toBe(`v1=${createHmac("sha256", "s3cret-0123456789").update(lines).digest("hex")}`);
+    expect(headers["X-Hourglass-Content-SHA256"]).toBe(digest);
+    expect(headers["Idempotency-Key"]).toBe("g:grant");
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const verifier = createWebhookVerifier("s3cret-0123456789");
+    const at = new Date(1_700_000_100_000);
+    expect(verifier.verify({ method: "POST", path: "/h?x=1", headers: lower, body, now: at })).toEqual({ ok: true });
+    expect(verifier.verify({ method: "POST", path: "/h?x=1", headers: lower, body, now: at })).toEqual({ ok: false, reason: "replayed" });
+    expect(createWebhookVerifier("another-secret-0123").verify({ method: "POST", path: "/h?x=1", headers: lower, body, now: at })).toEqual({ ok: false, reason: "bad_signature" });
+    // Remembered nonces are forgotten only once their timestamps could no longer pass.
+    expect(verifier.verify({ method: "POST", path: "/h?x=1", headers: lower, body, now: new Date(1_700_000_299_000) })).toEqual({ ok: false, reason: "replayed" });
+    expect(verifier.verify({ method: "POST", path: "/h?x=1", headers: lower, body, now: new Date(1_700_000_301_000) })).toEqual({ ok: false, reason: "stale" });
   });
 });

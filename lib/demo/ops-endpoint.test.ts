@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { signPayload } from "../crypto/hmac";
+import { signWebhookRequest } from "../crypto/hmac";
 import { createWebhookIssuer } from "../issuers/webhook";
 import { IssuerError, type GrantRef } from "../issuers/types";
 import { startOpsEndpoint } from "./ops-endpoint";
@@ -55,10 +55,10 @@ describe("the demo ops endpoint", () => {
     expect((wrongKey as IssuerError).kind).toBe("permanent");
     expect((wrongKey as IssuerError).message).toMatch(/401/);
 
-    const post = (body: string, timestamp = Math.floor(Date.now() / 1000)) =>
-      fetch(endpoint.url, { method: "POST", headers: { "content-type": "application/json", "x-hourglass-timestamp": String(timestamp), "x-hourglass-signature": signPayload(SECRET, timestamp, body) }, body });
+    const post = (body: string, now = new Date()) =>
+      fetch(endpoint.url, { method: "POST", headers: { "content-type": "application/json", ...signWebhookRequest(SECRET, { method: "POST", url: endpoint.url, body, now }) }, body });
     const grant = JSON.stringify({ event: "grant", grantId: randomUUID() });
-    expect((await post(grant, Math.floor(Date.now() / 1000) - 3600)).status).toBe(401);
+    expect((await post(grant, new Date(Date.now() - 3600_000))).status).toBe(401);
     expect((await post("{not json")).status).toBe(400);
     // Signed JSON that is not an object: refused, and the endpoint keeps serving.
     for (const notObject of ["null", "42", "[]"]) expect(await (await post(notObject)).json()).toEqual({ error: "body must be a JSON object" });
@@ -68,6 +68,27 @@ describe("the demo ops endpoint", () => {
     expect((await post(JSON.stringify({ event: "grant" }))).status).toBe(400);
     expect((await fetch(endpoint.url)).status).toBe(405);
     expect((await post(grant)).status).toBe(200);
+    await endpoint.close();
+  });
+
+  it("accepts a signed request once: a replay, or one with another idempotency key, path or body, is refused", async () => {
+    const endpoint = await startOpsEndpoint({ secret: SECRET });
+    const grantId = randomUUID();
+    const body = JSON.stringify({ event: "grant", grantId });
+    const headers = { "content-type": "application/json", ...signWebhookRequest(SECRET, { method: "POST", url: endpoint.url, body, idempotencyKey: `${grantId}:grant` }) };
+    const send = (h: Record<string, string>, b = body, url = endpoint.url) => fetch(url, { method: "POST", headers: h, body: b });
+
+    expect((await send({ ...headers, "idempotency-key": `${randomUUID()}:grant` })).status).toBe(401);
+    expect((await send(headers, body, `${endpoint.url}/elsewhere`)).status).toBe(401);
+    expect((await send(headers, JSON.stringify({ event: "revoke", grantId }))).status).toBe(401);
+    const first = await send(headers);
+    expect(first.status).toBe(200);
+    const replay = await send(headers);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ error: "replayed signature" });
+    // A retry is signed anew (new timestamp and nonce) with the same idempotency key: accepted.
+    const retry = { "content-type": "application/json", ...signWebhookRequest(SECRET, { method: "POST", url: endpoint.url, body, idempotencyKey: `${grantId}:grant` }) };
+    expect((await send(retry)).status).toBe(200);
     await endpoint.close();
   });
 });

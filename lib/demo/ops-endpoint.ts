@@ -2,13 +2,14 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { verifySignature } from "../crypto/hmac";
+import { createWebhookVerifier } from "../crypto/hmac";
 
 // A receiver of the signed webhook issuer's calls (the contract is in lib/issuers/webhook.ts): the
 // demo's "ops system" (warehouse ERP roles, support desk seats), which the launcher runs beside an
 // embedded demo, and the endpoint the integration tests grant and revoke through. It checks each
-// call's signature (and that its timestamp is within five minutes: no replays), and keeps which
-// grants are live, so `verify` tells the truth.
+// call's signature (over timestamp, nonce, method, path, idempotency key and body), refuses a
+// timestamp more than five minutes off and a signed request it has already accepted (a replay),
+// and keeps which grants are live, so `verify` tells the truth.
 const MAX_BODY_BYTES = 64 * 1024;
 
 export type OpsCall = { event: string; grantId: string; idempotencyKey: string; body: Record<string, unknown> };
@@ -25,6 +26,7 @@ export type OpsEndpointOptions = {
 };
 
 export function opsEndpointHandler(opts: OpsEndpointOptions): http.RequestListener {
+  const verifier = createWebhookVerifier(opts.secret);
   return (req, res) => {
     const json = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
     if (req.method !== "POST") return void json(405, { error: "POST only" });
@@ -37,9 +39,8 @@ export function opsEndpointHandler(opts: OpsEndpointOptions): http.RequestListen
     req.on("end", () => {
       if (size > MAX_BODY_BYTES) return json(413, { error: "body too large" });
       const raw = Buffer.concat(chunks).toString("utf8");
-      if (!verifySignature(opts.secret, String(req.headers["x-hourglass-signature"] ?? ""), String(req.headers["x-hourglass-timestamp"] ?? ""), raw)) {
-        return json(401, { error: "bad or stale signature" });
-      }
+      const verdict = verifier.verify({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: raw });
+      if (!verdict.ok) return json(401, { error: verdict.reason === "replayed" ? "replayed signature" : "bad or stale signature" });
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw);

@@ -1,11 +1,14 @@
 import type { Tx } from "../db";
-import type { Actor } from "../authz";
-import { appendAudit } from "../audit";
+import { assertAuditNotAppended, type AuditInput } from "../audit";
 import { invalidState, notFound } from "../errors";
 import { wakeWorkers } from "../worker/wake";
 
-/** An approved extension moves the grant's end; the worker moves the issuer's native expiry. */
-export async function applyExtension(tx: Tx, actor: Actor, grantId: string, durationSec: number, requestId: string): Promise<string> {
+/**
+ * An approved extension moves the grant's end; the worker moves the issuer's native expiry.
+ * Returns the event for the caller to append with its own, after its last row lock.
+ */
+export async function applyExtension(tx: Tx, grantId: string, durationSec: number, requestId: string): Promise<AuditInput> {
+  assertAuditNotAppended(tx, "the grant");
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw notFound("Grant");
   const grant = await tx.grant.findUniqueOrThrow({ where: { id: grantId } });
@@ -16,12 +19,11 @@ export async function applyExtension(tx: Tx, actor: Actor, grantId: string, dura
     where: { id: grantId },
     data: { expiresAt, extensions: { increment: 1 }, issuerMeta: { ...(grant.issuerMeta as object), extendPending: true } },
   });
-  await appendAudit(tx, actor, {
+  await wakeWorkers(tx, "grant.extended");
+  return {
     action: "grant.extended",
     subjectType: "grant",
     subjectId: grantId,
     data: { from: grant.expiresAt.toISOString(), to: expiresAt.toISOString(), requestId },
-  });
-  await wakeWorkers(tx, "grant.extended");
-  return grantId;
+  };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import { appendAudit } from "../audit";
+import { appendAuditMany, type AuditInput } from "../audit";
 import { AppError, forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
 import { evaluateRequest } from "../policy/evaluate-request";
@@ -23,6 +23,8 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
   assertCan(actor, "request:create");
   const { grantId, durationSec, justification } = parseInput(input, raw);
   return getDb().$transaction(async (tx) => {
+    // The grant is locked first: the audit chain's lock is always the last one taken.
+    await tx.$queryRaw`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
     const grant = await tx.grant.findUnique({ where: { id: grantId }, include: { request: true, identity: true, entitlement: true } });
     if (!grant) throw notFound("Grant");
     const mine = holdsGrant(actor, grant);
@@ -69,14 +71,17 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
         decidedAt: status === "pending" ? null : now,
       },
     });
-    await appendAudit(tx, actor, {
-      action: "grant.extension_requested",
-      subjectType: "grant",
-      subjectId: grantId,
-      data: { requestId: request.id, durationSec, outcome: decision.outcome },
-    });
-    if (status === "approved") await applyExtension(tx, actor, grantId, request.durationSec, request.id);
+    const events: AuditInput[] = [
+      {
+        action: "grant.extension_requested",
+        subjectType: "grant",
+        subjectId: grantId,
+        data: { requestId: request.id, durationSec, outcome: decision.outcome },
+      },
+    ];
+    if (status === "approved") events.push(await applyExtension(tx, grantId, request.durationSec, request.id));
     else if (status === "pending") await wakeWorkers(tx, "request.pending");
+    await appendAuditMany(tx, actor, events);
     return { requestId: request.id, status };
   });
 }

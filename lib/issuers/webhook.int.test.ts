@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { verifySignature } from "../crypto/hmac";
+import { createWebhookVerifier, type WebhookVerdict } from "../crypto/hmac";
 import { IssuerError, type GrantRef, type IssueInput } from "./types";
 import { createWebhookIssuer } from "./webhook";
 
@@ -10,7 +10,7 @@ import { createWebhookIssuer } from "./webhook";
 
 const SECRET = "webhook-test-secret-0123456789";
 
-type Recorded = { headers: http.IncomingHttpHeaders; body: string; json: Record<string, unknown>; signatureOk: boolean };
+type Recorded = { method: string; path: string; headers: http.IncomingHttpHeaders; body: string; json: Record<string, unknown>; signatureOk: boolean; verdict: WebhookVerdict };
 type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> } | "hang";
 
 let server: http.Server;
@@ -19,17 +19,14 @@ let requests: Recorded[] = [];
 let reply: (req: Recorded) => Reply = () => ({ status: 200, body: {} });
 
 beforeAll(async () => {
+  const verifier = createWebhookVerifier(SECRET);
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const rec: Recorded = {
-        headers: req.headers,
-        body,
-        json: JSON.parse(body),
-        signatureOk: verifySignature(SECRET, req.headers["x-hourglass-signature"] as string, req.headers["x-hourglass-timestamp"] as string, body),
-      };
+      const verdict = verifier.verify({ method: req.method!, path: req.url!, headers: req.headers, body });
+      const rec: Recorded = { method: req.method!, path: req.url!, headers: req.headers, body, json: JSON.parse(body), signatureOk: verdict.ok, verdict };
       requests.push(rec);
       if (!rec.signatureOk) {
         res.writeHead(401).end("bad signature");
@@ -90,7 +87,8 @@ describe("webhook issuer: grant", () => {
     expect(req.headers["content-type"]).toBe("application/json");
     expect(req.headers["idempotency-key"]).toBe(`${i.grantId}:grant`);
     expect(Number(req.headers["x-hourglass-timestamp"])).toBeCloseTo(Date.now() / 1000, -1);
-    expect(req.headers["x-hourglass-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(req.headers["x-hourglass-signature"]).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(req.headers["x-hourglass-nonce"]).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(req.json).toEqual({
       event: "grant",
       grantId: i.grantId,
@@ -251,5 +249,77 @@ describe("webhook issuer: health and configuration", () => {
     }
     expect(() => createWebhookIssuer({ id: "x", name: "x", config: { url: baseUrl }, secret: null })).toThrow(/hmacSecret/);
     expect(() => createWebhookIssuer({ id: "x", name: "x", config: { url: baseUrl }, secret: { hmacSecret: "short" } })).toThrow(/16/);
+  });
+});
+
+describe("webhook issuer: what the signature covers", () => {
+  /** One real signed request, as the endpoint received it. */
+  async function captured(): Promise<Recorded> {
+    const i = input();
+    await driver({ url: `${baseUrl}?tenant=a` }).grant(i);
+    expect(requests).toHaveLength(1);
+    return requests[0];
+  }
+  const verify = (rec: Recorded, change: Partial<{ method: string; path: string; body: string; headers: http.IncomingHttpHeaders }> = {}) =>
+    createWebhookVerifier(SECRET).verify({ method: change.method ?? rec.method, path: change.path ?? rec.path, headers: { ...rec.headers, ...change.headers }, body: change.body ?? rec.body });
+
+  it("signs the idempotency key, method, path, query, body digest, timestamp and nonce", async () => {
+    const rec = await captured();
+    expect(rec.path).toBe("/hourglass?tenant=a");
+    expect(verify(rec)).toEqual({ ok: true });
+    const other = `${randomUUID()}:revoke`;
+    expect(verify(rec, { headers: { "idempotency-key": other } })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { headers: { "idempotency-key": undefined } })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { method: "PUT" })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { path: "/hourglass?tenant=b" })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { path: "/other" })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { headers: { "x-hourglass-nonce": "A".repeat(22) } })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verify(rec, { headers: { "x-hourglass-timestamp": String(Number(rec.headers["x-hourglass-timestamp"]) - 1) } })).toEqual({ ok: false, reason: "bad_signature" });
+    const body = rec.body.replace('"event":"grant"', '"event":"revoke"');
+    expect(verify(rec, { body })).toEqual({ ok: false, reason: "bad_digest" });
+    expect(verify(rec, { body, headers: { "x-hourglass-content-sha256": undefined } })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("is refused when replayed, and a retry is a new request with the same idempotency key", async () => {
+    const rec = await captured();
+    // The endpoint accepted it once; the same signed request again is a replay.
+    expect(rec.signatureOk).toBe(true);
+    const replay = await fetch(`${baseUrl}?tenant=a`, { method: "POST", headers: rec.headers as Record<string, string>, body: rec.body });
+    expect(replay.status).toBe(401);
+    expect(requests[1].verdict).toEqual({ ok: false, reason: "replayed" });
+
+    requests = [];
+    const i = input();
+    reply = () => ({ status: 503 });
+    await issuerError(driver().grant(i));
+    reply = () => ({ status: 200, body: {} });
+    await driver().grant(i);
+    expect(requests.map((r) => r.signatureOk)).toEqual([true, true]);
+    expect(requests[0].headers["idempotency-key"]).toBe(requests[1].headers["idempotency-key"]);
+    expect(requests[0].headers["x-hourglass-nonce"]).not.toBe(requests[1].headers["x-hourglass-nonce"]);
+  });
+
+  it("refuses a stale timestamp", async () => {
+    const rec = await captured();
+    const later = new Date(Number(rec.headers["x-hourglass-timestamp"]) * 1000 + 301_000);
+    expect(createWebhookVerifier(SECRET).verify({ method: rec.method, path: rec.path, headers: rec.headers, body: rec.body, now: later })).toEqual({ ok: false, reason: "stale" });
+  });
+});
+
+describe("webhook issuer: endpoint URLs", () => {
+  it("refuses plain http:// except to loopback, when the driver is built from a stored row", async () => {
+    for (const url of ["http://ops.example.com/hook", "http://10.1.2.3:8080/hook", "http://127.0.0.1.nip.io/hook"]) {
+      const e = (() => {
+        try {
+          driver({ url });
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(e).toBeInstanceOf(IssuerError);
+      expect((e as IssuerError).kind).toBe("permanent");
+      expect((e as IssuerError).message).toMatch(/url must use https:\/\/ \(plain http:\/\/ is allowed only to loopback/);
+    }
+    for (const url of ["https://ops.example.com/hook", "http://localhost:9/hook", "http://[::1]:9/hook", baseUrl]) expect(() => driver({ url })).not.toThrow();
   });
 });

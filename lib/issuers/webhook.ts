@@ -1,21 +1,29 @@
 import { z } from "zod";
-import { signPayload } from "../crypto/hmac";
+import { signWebhookRequest } from "../crypto/hmac";
 import { readLimited } from "../http/read-limited";
+import { outboundUrlProblem } from "../http/outbound-url";
 import { IssuerError, type GrantRef, type IssuerFactory, type IssueResult } from "./types";
 
 // The signed webhook issuer: grant, revoke and verify are HMAC-signed JSON POSTs to an endpoint the
 // customer runs. Contract for the endpoint (also for its documentation):
 // - Body `{event: "grant"|"revoke"|"verify"|"health", grantId, identity, entitlement, expiresAt,
 //   reference?, publicKey?}`; headers `X-Hourglass-Timestamp` (Unix seconds),
-//   `X-Hourglass-Signature: sha256=<hex HMAC-SHA256 of "${timestamp}.${rawBody}">`, and
-//   `Idempotency-Key: <grantId>:<event>` (the same on every retry of one call).
+//   `X-Hourglass-Nonce`, `X-Hourglass-Content-SHA256`, `Idempotency-Key: <grantId>:<event>`
+//   (the same on every retry of one call) and `X-Hourglass-Signature: v1=<hex HMAC-SHA256>` over
+//   timestamp, nonce, method, path, idempotency key and body digest (lib/crypto/hmac.ts).
+//   The endpoint rejects a stale timestamp and a nonce it has already accepted (a replay).
+// - The URL is https://, or http:// to loopback only (checked when configured, and each time a
+//   driver is built from the stored row, so a row written otherwise is refused at call time).
 // - grant → 2xx `{reference?, credential?, expiresAt?}`; revoke → 2xx, or 404/410 when already
 //   gone; verify → 2xx `{revoked: boolean}`; health → 2xx.
 // - 5xx, 408, 425, 429, timeouts and network errors are retried; other 4xx are final. Redirects
 //   are not followed (a signed POST must not be replayed elsewhere).
 
 export const webhookIssuerConfigSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
+  url: z.url({ protocol: /^https?$/, error: "url must be an https:// URL" }).superRefine((url, ctx) => {
+    const problem = outboundUrlProblem(url, "url");
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   timeoutMs: z.number().int().min(50).max(60_000).default(5000),
 });
 export type WebhookIssuerConfig = z.infer<typeof webhookIssuerConfigSchema>;
@@ -63,15 +71,12 @@ export const createWebhookIssuer: IssuerFactory = ({ config, secret }) => {
   /** POSTs one signed event. Returns the status and body; throws IssuerError for transport failures. */
   async function post(event: WebhookEvent, payload: Record<string, unknown>, grantId?: string): Promise<{ status: number; text: string; truncated: boolean }> {
     const body = JSON.stringify({ event, ...payload });
-    const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       Accept: "application/json",
       "User-Agent": "Hourglass-Webhook/1",
-      "X-Hourglass-Timestamp": timestamp,
-      "X-Hourglass-Signature": signPayload(hmacSecret, timestamp, body),
+      ...signWebhookRequest(hmacSecret, { method: "POST", url, body, idempotencyKey: grantId ? `${grantId}:${event}` : undefined }),
     };
-    if (grantId) headers["Idempotency-Key"] = `${grantId}:${event}`;
     try {
       const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
       const { bytes, truncated } = await readLimited(res.body, MAX_RESPONSE_BYTES);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb, type Tx } from "../db";
 import { assertCan, type Actor } from "../authz";
-import { appendAudit } from "../audit";
+import { appendAuditMany, type AuditInput } from "../audit";
 import { AppError, forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
 import { enqueueNotification } from "../notifications/enqueue";
@@ -35,6 +35,8 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
     where: { id: requestId },
     include: { approvals: true, identity: true, entitlement: true, grant: { select: { id: true } } },
   });
+  // The grant an extension moves is locked now, before the audit chain (appended last).
+  if (request.extendsGrantId) await tx.$queryRaw`SELECT id FROM "Grant" WHERE id = ${request.extendsGrantId}::uuid FOR UPDATE`;
   if (request.status !== "pending") throw invalidState(`This request is already ${request.status}`);
   if (request.expiresAt <= new Date()) throw invalidState("This request has expired");
   // Separation of duties: nobody decides on a request they made, or for what they or their team own.
@@ -53,12 +55,14 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   await tx.approval.create({
     data: { requestId, approverId: actor.id, decision, comment, asSecurity: decision === "approve" && isSecurity },
   });
-  await appendAudit(tx, actor, {
-    action: decision === "approve" ? "request.approval_given" : "request.denied",
-    subjectType: "access_request",
-    subjectId: requestId,
-    data: { comment, asSecurity: isSecurity },
-  });
+  const events: AuditInput[] = [
+    {
+      action: decision === "approve" ? "request.approval_given" : "request.denied",
+      subjectType: "access_request",
+      subjectId: requestId,
+      data: { comment, asSecurity: isSecurity },
+    },
+  ];
 
   const now = new Date();
   if (decision === "deny") {
@@ -69,19 +73,22 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
       lines: [`By ${actor.name}${comment ? `: ${comment}` : ""}`],
       link: `/requests/${requestId}`,
     });
+    await appendAuditMany(tx, actor, events);
     return { requestId, status: "denied", approvals: approvalsSoFar.length, approvalsRequired: request.approvalsRequired, grantId: null };
   }
 
   const approvals = approvalsSoFar.length + 1;
   const securityOk = !request.securityApprovalRequired || isSecurity || approvalsSoFar.some((a) => a.asSecurity);
   if (approvals < request.approvalsRequired || !securityOk) {
+    await appendAuditMany(tx, actor, events);
     return { requestId, status: "pending", approvals, approvalsRequired: request.approvalsRequired, grantId: null };
   }
 
   await tx.accessRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: now } });
   let grantId: string | null = null;
   if (request.extendsGrantId) {
-    grantId = await applyExtension(tx, actor, request.extendsGrantId, request.durationSec, requestId);
+    events.push(await applyExtension(tx, request.extendsGrantId, request.durationSec, requestId));
+    grantId = request.extendsGrantId;
   } else {
     const grant = await tx.grant.create({
       data: {
@@ -97,13 +104,14 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
     grantId = grant.id;
     await wakeWorkers(tx, "grant.issuing");
   }
-  await appendAudit(tx, actor, { action: "request.approved", subjectType: "access_request", subjectId: requestId, data: { approvals, grantId, extension: !!request.extendsGrantId } });
+  events.push({ action: "request.approved", subjectType: "access_request", subjectId: requestId, data: { approvals, grantId, extension: !!request.extendsGrantId } });
   await enqueueNotification(tx, {
     event: "request.decided",
     title: `Approved: ${request.entitlement.name} for ${request.identity.name}`,
     lines: [`Final approval by ${actor.name}${comment ? `: ${comment}` : ""}`],
     link: `/requests/${requestId}`,
   });
+  await appendAuditMany(tx, actor, events);
   return { requestId, status: "approved", approvals, approvalsRequired: request.approvalsRequired, grantId };
 }
 

@@ -37,6 +37,8 @@ const needs: Record<string, Needs> = {
   "POST /access-requests/[id]/deny": anyOf("request:approve"),
   "GET /audit": anyOf("audit:read"),
   "GET /audit/verify": anyOf("audit:read"),
+  "GET /audit/checkpoints": anyOf("audit:read"),
+  "POST /audit/checkpoints": anyOf("audit:read"),
   "POST /delegations": authenticated, // an admin or the principal's owner: decided on the identities named
   "POST /delegations/withdraw": authenticated,
   "GET /entitlements": anyOf("admin:entitlements", "request:create", "request:read_all"),

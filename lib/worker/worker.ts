@@ -16,6 +16,7 @@ import { nextExceptionReminderDue, remindExpiringExceptions } from "../exception
 import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants";
 import { nextRevokedTokenPrune, pruneRevokedTokens } from "../issuers/token";
 import { WAKE_CHANNEL, parseWake } from "./wake";
+import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/checkpoints";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
@@ -55,6 +56,7 @@ export const lanes: Lane[] = [
   },
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
   { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune },
+  { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue },
   {
     name: "issuer-health",
     run: async (db) => {

@@ -6,6 +6,7 @@ import { appendAudit } from "../audit";
 import { AppError, notFound } from "../errors";
 import { wakeWorkers } from "../worker/wake";
 import { parseInput, isUuid } from "../validation";
+import { outboundUrlProblem } from "../http/outbound-url";
 
 const jwk = z.object({ kty: z.string(), kid: z.string().optional() }).passthrough();
 
@@ -13,7 +14,14 @@ export const trustedIssuerInput = z
   .object({
     name: z.string().trim().min(1).max(120),
     issuer: z.string().url("issuer must be the iss URL the tokens carry"),
-    jwksUrl: z.string().url().optional(),
+    jwksUrl: z
+      .string()
+      .url()
+      .superRefine((url, ctx) => {
+        const problem = outboundUrlProblem(url, "jwksUrl");
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     jwks: z.object({ keys: z.array(jwk).min(1) }).optional(),
     audience: z.string().trim().min(1).max(500),
   })

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet } from "jose";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { outboundUrlProblem } from "../http/outbound-url";
 import type { IdentityActor } from "../authz";
 
 // Workload identity: a JWT from a trusted OIDC issuer (GitHub Actions, a Kubernetes service
@@ -45,6 +46,9 @@ export async function verifyWorkloadToken(token: string): Promise<IdentityActor>
     ? createLocalJWKSet(trusted.jwksInline as unknown as JSONWebKeySet)
     : (() => {
         const url = trusted.jwksUrl!;
+        // Keys fetched over plain http could be swapped on the way: only https, or loopback.
+        const problem = outboundUrlProblem(url, "The issuer's jwksUrl");
+        if (problem) throw new AppError("issuer_unavailable", `Could not fetch the keys of ${trusted.issuer}: ${problem}`);
         let set = remoteSets.get(url);
         if (!set) remoteSets.set(url, (set = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })));
         return set;

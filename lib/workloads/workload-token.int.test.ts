@@ -58,6 +58,14 @@ afterAll(async () => {
 });
 
 describe("workload tokens from a trusted OIDC issuer", () => {
+  it("does not fetch keys over plain http:// from anywhere but loopback, even when such a row is stored", async () => {
+    await getDb().trustedWorkloadIssuer.create({ data: { name: "plain-http", issuer: "https://plain-http.example", jwksUrl: "http://plain-http.example/jwks", audience: AUD } });
+    const r = await post(await jwt({ iss: "https://plain-http.example" }));
+    expect(r.status).toBe(502);
+    expect(r.json.error).toMatchObject({ code: "issuer_unavailable" });
+    expect(r.json.error.message).toMatch(/jwksUrl must use https:\/\//);
+  });
+
   it("proves the workload: dev read is approved at once (attested) and capped to an hour", async () => {
     const r = await post(await jwt());
     expect(r.status).toBe(201);
@@ -89,6 +97,10 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect((await call(ADMIN, { name: "k8s", issuer: "https://kubernetes.default.svc", jwksUrl: "https://127.0.0.1:6443/openid/v1/jwks", audience: "hourglass" })).status).toBe(201);
     expect((await call(ADMIN, { name: "k8s", issuer: "https://kubernetes.default.svc", jwksUrl: "https://127.0.0.1:6443/openid/v1/jwks", audience: "hourglass" })).status).toBe(409);
     expect((await call(ADMIN, { name: "x", issuer: "not a url", audience: "a" })).status).toBe(400);
+    const plain = await call(ADMIN, { name: "plain", issuer: "https://plain.example", jwksUrl: "http://plain.example/jwks", audience: "a" });
+    expect(plain.status).toBe(400);
+    expect(plain.json.error.message).toMatch(/jwksUrl must use https:\/\/ \(plain http:\/\/ is allowed only to loopback/);
+    expect((await call(ADMIN, { name: "local", issuer: "https://local.example", jwksUrl: "http://127.0.0.1:1/jwks", audience: "a" })).status).toBe(201);
     expect((await call(ADMIN, { name: "y", issuer: "https://y.example", audience: "a" })).json.error.message).toMatch(/exactly one of jwksUrl or jwks/);
     // Inline keys must be public keys that can verify: a typo would refuse every token, a private key must not be stored.
     const pair = await generateKeyPair("ES256", { extractable: true });

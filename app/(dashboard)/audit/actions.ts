@@ -2,7 +2,11 @@
 
 import { z } from "zod";
 import { verifyAuditChain } from "@/lib/audit";
+import { createAuditCheckpoint } from "@/lib/audit-log/checkpoints";
 import { getDb } from "@/lib/db";
 import { objectAction } from "@/lib/web/action";
 
-export const verifyAuditChainAction = objectAction(z.strictObject({}), (actor) => verifyAuditChain({ db: getDb(), actor }));
+/** From the last verified checkpoint; `full` recomputes every event from the genesis. */
+export const verifyAuditChainAction = objectAction(z.strictObject({ full: z.boolean().optional() }), (actor, { full }) => verifyAuditChain({ db: getDb(), actor, full }));
+
+export const createAuditCheckpointAction = objectAction(z.strictObject({}), (actor) => createAuditCheckpoint({ db: getDb(), actor }));

@@ -5,7 +5,9 @@ import { parseTextParam } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatTime } from "@/components/ui/format";
-import { VerifyButton } from "./_components/verify-button";
+import { CheckpointButton, VerifyButton } from "./_components/verify-button";
+import { getAuditCheckpointStatus } from "@/lib/audit-log/checkpoints";
+import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -56,6 +58,8 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
       to: filters.to?.date,
     },
   });
+  const checkpoints = await getAuditCheckpointStatus({ db: getDb(), actor });
+  const latest = checkpoints.latest;
   const state = new URLSearchParams(
     Object.entries({ ...filters, from: filters.from?.raw, to: filters.to?.raw }).filter(([, v]) => v) as [string, string][],
   );
@@ -63,9 +67,32 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
     <>
       <PageHeader
         title="Audit"
-        description="Every request, decision, issue, use and revoke, append-only. Each event carries the hash of the one before it, so an edited or deleted row breaks the chain."
+        description="Every request, decision, issue, use and revoke, append-only. Each event carries the hash of the one before it, so an edited or deleted row breaks the chain; signed checkpoints of its head show a cut tail or a rewritten chain."
         actions={<VerifyButton />}
       />
+      <section data-testid="audit-checkpoint" className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-1 rounded-lg border border-zinc-200 bg-white px-3 py-2 text-sm">
+        <span className="font-medium">Signed checkpoint</span>
+        {!checkpoints.enabled ? (
+          <span className="text-amber-700">Off: set HOURGLASS_AUDIT_SIGNING_KEY (an Ed25519 key kept outside the database) to detect a cut or rewritten chain.</span>
+        ) : !latest ? (
+          <span className="text-zinc-600">None yet.</span>
+        ) : (
+          <>
+            <span>
+              #{latest.seq} · {Number(latest.events).toLocaleString("en")} events · {formatTime(latest.createdAt)} · key <span className="font-mono text-xs">{latest.keyId}</span>
+            </span>
+            {!latest.signatureValid ? (
+              <span className="font-medium text-red-700">Signature not trusted</span>
+            ) : latest.verifiedAt ? (
+              <span className="text-emerald-700">Verified {formatTime(latest.verifiedAt)}</span>
+            ) : (
+              <span className="text-amber-700">Not verified yet</span>
+            )}
+          </>
+        )}
+        {checkpoints.exportFile ? <span className="text-xs text-zinc-500">exported to <span className="font-mono">{checkpoints.exportFile}</span></span> : null}
+        {checkpoints.enabled ? <CheckpointButton /> : null}
+      </section>
       <form className="mb-3 flex flex-wrap items-end gap-2 text-sm" role="search">
         {(
           [

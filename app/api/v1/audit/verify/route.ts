@@ -4,4 +4,5 @@ import { getDb } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(({ auth }) => verifyAuditChain({ db: getDb(), actor: auth.actor }));
+// Incremental from the last verified checkpoint; `?full=true` recomputes from the genesis.
+export const GET = apiRoute(({ auth, url }) => verifyAuditChain({ db: getDb(), actor: auth.actor, full: url.searchParams.get("full") === "true" }));
