@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": import.meta.dirname };
+// next-auth imports "next/server" without its extension, which plain Node ESM does not resolve.
+const alias = { "@": import.meta.dirname, "next/server": "next/server.js" };
 
 export default defineConfig({
   resolve: { alias },
@@ -19,6 +20,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          // Processed by vite so the alias above applies (the import route reads the session).
+          server: { deps: { inline: ["next-auth"] } },
           include: ["lib/**/*.int.test.ts", "prisma/**/*.int.test.ts", "scripts/**/*.int.test.ts"],
           environment: "node",
           globalSetup: ["lib/testing/global-setup.ts"],

@@ -62,7 +62,7 @@ test("an admin trusts a workload issuer with inline keys; its tokens get in unti
   const jwk = { ...(await exportJWK(publicKey)), kid: "e2e-ci-1", alg: "ES256" };
   const identity = await withDb(async (c) => {
     const name = (await c.query(`SELECT name FROM "Identity" WHERE status = 'active' AND "workloadIssuer" IS NULL ORDER BY name LIMIT 1`)).rows[0].name as string;
-    await c.query(`UPDATE "Identity" SET "workloadIssuer" = $1, "workloadSubject" = 'repo:e2e/orders:*' WHERE name = $2`, [iss, name]);
+    await c.query(`UPDATE "Identity" SET "workloadIssuer" = $1, "workloadSubject" = 'repo:e2e/orders:ref:refs/heads/*' WHERE name = $2`, [iss, name]);
     return name;
   });
   const workloadToken = () =>

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { demo, E2E_ADMIN_TOKEN, withDatabase, withDb } from "./support";
+import { demo, E2E_ADMIN_TOKEN, signIn, withDatabase, withDb } from "./support";
 
 // The pipeline CLI (scripts/hourglass.mjs, the package's `hourglass` bin) against the running
 // app: it asks for a PostgreSQL credential, hands it to a command through its environment, and
@@ -142,7 +142,7 @@ test("a failing command still revokes its grant, and the CLI exits with its code
   expect(await roleExists(line(r.stdout, "role")!)).toBe(false);
 });
 
-test("--wait: the CLI shows approval progress, and the command runs once a person approves", async ({ request }) => {
+test("--wait: the CLI shows approval progress, and the command runs once a person approves", async ({ request, page }) => {
   test.setTimeout(90_000);
   // A staging read needs one approval; the approver must not own the identity.
   const staging = await withDb(async (c) => {
@@ -161,7 +161,15 @@ test("--wait: the CLI shows approval progress, and the command runs once a perso
     return (await res.json()).token as string;
   };
   const pipelineToken = await mint({ name: "e2e CLI staging", identity: staging.name, scopes: ["request:create"] });
-  const approverToken = await mint({ name: "e2e approver", user: demo.approver, scopes: ["request:approve", "request:read_all"] });
+  // A person's token is theirs to create: the approver makes one, signed in, on their tokens page.
+  await signIn(page, demo.approver);
+  await page.goto("/account/tokens");
+  await page.getByLabel("Token name").fill("e2e approver");
+  await page.getByLabel("request:approve").check();
+  await page.getByLabel("request:read_all").check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const approverToken = (await page.getByTestId("new-token").locator("code").textContent())!.trim();
+  expect(approverToken).toMatch(/^hgt_/);
 
   const justification = `e2e: wait for a person to approve (${Date.now()})`;
   const running = hourglass(

@@ -9,10 +9,15 @@ import { demo, signIn, withDb } from "./support";
 test("request → two approvals → real PostgreSQL credential → expiry kills the session", async ({ browser }) => {
   test.setTimeout(180_000);
   const identity = await withDb(async (c) => {
+    // An identity the requester's team owns, and that neither approver owns through a team or
+    // directly: separation of duties would refuse their decision otherwise.
     const r = await c.query(
       `SELECT i.id, i.name FROM "Identity" i JOIN "TeamMember" m ON m."teamId" = i."ownerTeamId" JOIN "User" u ON u.id = m."userId"
-       WHERE u.email = $1 AND i.environment = 'prod' AND i.status = 'active' AND i.kind = 'service_account' ORDER BY i.name LIMIT 1`,
-      [demo.owner],
+       WHERE u.email = $1 AND i.environment = 'prod' AND i.status = 'active' AND i.kind = 'service_account'
+         AND NOT EXISTS (SELECT 1 FROM "TeamMember" am JOIN "User" au ON au.id = am."userId"
+                         WHERE am."teamId" = i."ownerTeamId" AND au.email = ANY($2))
+       ORDER BY i.name LIMIT 1`,
+      [demo.owner, [demo.approver, demo.approver2]],
     );
     return r.rows[0] as { id: string; name: string };
   });

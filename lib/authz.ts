@@ -58,11 +58,18 @@ export const rolePermissions: Record<RoleName, readonly Permission[]> = {
   requester: ["request:create", "identity:read"],
 };
 
+/**
+ * What an identity's API token (or workload JWT) may carry: machine scopes only, so a leaked CI
+ * token is never an admin. Reading, revoking and reporting use of its own grants follow from
+ * owning them (the grant's identity or requester), not from a scope.
+ */
+export const machinePermissions: readonly Permission[] = ["request:create"];
+
 /** A person. Through an API token, `scopes` narrows what their roles allow (the intersection). */
 export type UserActor = { type: "user"; id: string; email: string; name: string; roles: RoleName[]; scopes?: Permission[] };
 /** An identity calling the API; `attestation` says how it proved what it is. */
 export type IdentityActor = { type: "identity"; id: string; name: string; scopes: Permission[]; attestation?: "api_token" | "oidc" };
-export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" };
+export type SystemActor = { type: "system"; name: "worker" | "seed" | "bootstrap" | "test" | "sign-in" };
 export type Actor = UserActor | IdentityActor | SystemActor;
 
 export const systemActor = (name: SystemActor["name"] = "worker"): SystemActor => ({ type: "system", name });
@@ -72,7 +79,7 @@ export function permissionsOf(actor: Actor): ReadonlySet<Permission> {
     case "system":
       return new Set(permissions);
     case "identity":
-      return new Set(actor.scopes);
+      return new Set(actor.scopes.filter((p) => machinePermissions.includes(p)));
     case "user": {
       const held = new Set(actor.roles.flatMap((r) => rolePermissions[r] ?? []));
       return actor.scopes ? new Set(actor.scopes.filter((p) => held.has(p))) : held;

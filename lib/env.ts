@@ -47,8 +47,8 @@ const schema = z.object({
   HOURGLASS_SEED: bool,
   /** Initial old-generation size of the web server's V8 heap, in MB (fewer full collections under load); 0 leaves V8's default. */
   HOURGLASS_SERVER_OLD_SPACE_MB: z.coerce.number().int().min(0).max(65_536).default(768),
-  /** Address the web server binds to. */
-  HOST: z.string().default("0.0.0.0"),
+  /** Address the web server binds to: loopback unless set, so the demo and its published passwords stay on this machine. */
+  HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_CLIENT_ID: z.string().optional(),
@@ -108,6 +108,21 @@ export function envIsSet(key: keyof Env): boolean {
 export function requireDatabaseUrl(): string {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set (the launcher sets it when it starts the embedded PostgreSQL)");
   return env.DATABASE_URL;
+}
+
+/**
+ * The address Auth.js builds its sign-in and callback URLs on: HOURGLASS_PUBLIC_URL (the address people
+ * use, also behind a reverse proxy), or this machine's loopback name when unset. One address for both
+ * ends of the flow, never the request's Host header, so the redirect URI the provider sees is always
+ * the registered one.
+ */
+export function authBaseUrl(): string {
+  return `${new URL(env.HOURGLASS_PUBLIC_URL ?? `http://localhost:${env.PORT}`).origin}/api/auth`;
+}
+
+/** Auth.js reads its address from AUTH_URL at every request; it follows HOURGLASS_PUBLIC_URL. */
+export function applyAuthUrl(): void {
+  process.env.AUTH_URL = authBaseUrl();
 }
 
 export function oidcConfigured(): boolean {

@@ -35,7 +35,7 @@ describe("rows read with plain SQL", () => {
 
   it("a user's token gives the user's roles", async () => {
     const approver = await createUser(["approver", "security"]);
-    const { token } = await createApiToken({ actor: systemActor("test"), user: approver.email, scopes: ["request:approve"] });
+    const { token } = await createApiToken({ actor: approver, user: approver.email, scopes: ["request:approve"] });
     expect((await authenticateBearer(`Bearer ${token}`)).actor).toMatchObject({ type: "user", id: approver.id, email: approver.email, roles: ["approver", "security"] });
   });
 

@@ -376,13 +376,18 @@ async function seedStatic(
 
     const identityIds = new Map((await tx.identity.findMany({ where: { name: { in: ctx.identitySpecs.map((s) => s.name) } }, select: { id: true, name: true } })).map((i) => [i.name, i.id]));
     const delegations: Prisma.DelegationCreateManyInput[] = [];
+    // Each demo agent may ask for its principals' low- and medium-risk entitlements of that environment, for 60 days.
+    const scopeByEnv = new Map<string, string[]>();
+    for (const e of await tx.entitlement.findMany({ where: { riskTier: { in: ["low", "medium"] } }, select: { id: true, environment: true } })) {
+      scopeByEnv.set(e.environment, [...(scopeByEnv.get(e.environment) ?? []), e.id]);
+    }
     for (const agent of agents) {
       for (const env of agent.envs) {
         const agentId = identityIds.get(`${agent.name}${env === "prod" ? "" : `-${env}`}`);
         if (!agentId) continue;
         for (const principal of agent.actsFor) {
           const principalId = identityIds.get(`${principal}-${env}`);
-          if (principalId) delegations.push({ agentId, principalId, createdAt: at(120 * DAY) });
+          if (principalId) delegations.push({ agentId, principalId, entitlementIds: scopeByEnv.get(env) ?? [], endsAt: new Date(now.getTime() + 60 * DAY), reason: `${agent.name} runs tasks for ${principal}`, createdAt: at(120 * DAY) });
         }
       }
     }

@@ -20,6 +20,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {actor.name}
           </div>
           <div className="truncate text-xs text-zinc-500">{actor.email}</div>
+          <Link href="/account/tokens" className="text-xs text-zinc-600 underline-offset-2 hover:underline">
+            Your API tokens
+          </Link>
           <div className="mt-1 flex flex-wrap gap-1" data-testid="current-roles">
             {actor.roles.map((r) => (
               <span key={r} className="rounded bg-zinc-200 px-1.5 py-0.5 text-[11px] text-zinc-700">

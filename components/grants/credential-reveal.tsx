@@ -40,7 +40,7 @@ export function CredentialReveal({ grantId }: { grantId: string }) {
         disabled={pending}
         onClick={() =>
           start(async () => {
-            const r = await takeCredentialAction(grantId);
+            const r = await takeCredentialAction({ grantId });
             if (!r.ok) setError(r.error.message);
             else if (!r.data) setError("The credential was already shown once and is no longer kept.");
             else setCredential(r.data);

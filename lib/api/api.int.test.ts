@@ -57,14 +57,15 @@ beforeAll(async () => {
   service = await db.identity.create({ data: { name: "svc-orders", kind: "service_account", environment: "prod", system: "orders", ownerTeamId: team.id } });
   agent = await db.identity.create({ data: { name: "agent-triage", kind: "ai_agent", environment: "prod", system: "support", ownerTeamId: team.id } });
   other = await db.identity.create({ data: { name: "svc-payments", kind: "service_account", environment: "prod", system: "payments", ownerTeamId: team.id } });
-  await db.delegation.create({ data: { agentId: agent.id, principalId: service.id } });
+  const read = await db.entitlement.findUniqueOrThrow({ where: { name: "orders-api-read" } });
+  await db.delegation.create({ data: { agentId: agent.id, principalId: service.id, entitlementIds: [read.id], endsAt: new Date(Date.now() + 86400_000), reason: "triage reads orders" } });
   const admin = systemActor("test");
   serviceToken = (await createApiToken({ actor: admin, identity: service.name, scopes: scopes("request:create") })).token;
   agentToken = (await createApiToken({ actor: admin, identity: agent.id, scopes: scopes("request:create") })).token;
   const approver = await createUser(["approver"]);
-  approverToken = (await createApiToken({ actor: admin, user: approver.email, scopes: scopes("request:approve", "request:read_all", "grant:read_all") })).token;
+  approverToken = (await createApiToken({ actor: approver, user: approver.email, scopes: scopes("request:approve", "request:read_all", "grant:read_all") })).token;
   const requester = await createUser(["requester"]);
-  requesterUserToken = (await createApiToken({ actor: admin, user: requester.id, scopes: scopes("request:create") })).token;
+  requesterUserToken = (await createApiToken({ actor: requester, user: requester.id, scopes: scopes("request:create") })).token;
 });
 beforeEach(() => resetRateLimits());
 afterAll(async () => {
@@ -152,7 +153,7 @@ describe("access requests", () => {
     expect(row).toMatchObject({ requesterIdentityId: agent.id, onBehalfOf: [agent.id] });
     const refused = await ask({ identity: other.name }, agentToken);
     expect(refused.status).toBe(403);
-    expect(refused.json.error.message).toMatch(/may not request access on behalf of svc-payments/);
+    expect(refused.json.error.message).toMatch(/may not request orders-api-read on behalf of svc-payments: no delegation/);
     expect((await ask({ identity: other.name })).status).toBe(403);
   });
 

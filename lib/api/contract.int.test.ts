@@ -14,6 +14,7 @@ import * as accept from "../../app/api/v1/exceptions/[id]/accept/route";
 import * as audit from "../../app/api/v1/audit/route";
 import * as verify from "../../app/api/v1/audit/verify/route";
 import * as metrics from "../../app/api/v1/metrics/privilege/route";
+import * as prometheus from "../../app/api/v1/metrics/prometheus/route";
 
 // The rest of the contract in DESIGN.md: inventory, issuers, entitlements, exceptions, audit
 // export and verification, metrics — each with its bad inputs.
@@ -43,8 +44,8 @@ beforeAll(async () => {
   setProcessEnv({ HOURGLASS_ADMIN_TOKEN: ADMIN });
   owner = await createUser(["owner", "requester"]);
   const security = await createUser(["security"]);
-  ownerToken = (await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["identity:read", "exception:propose", "exception:read"] })).token;
-  securityToken = (await createApiToken({ actor: systemActor("test"), user: security.email, scopes: ["exception:review", "exception:read", "audit:read", "metrics:read"] })).token;
+  ownerToken = (await createApiToken({ actor: owner, user: owner.email, scopes: ["identity:read", "exception:propose", "exception:read"] })).token;
+  securityToken = (await createApiToken({ actor: security, user: security.email, scopes: ["exception:review", "exception:read", "audit:read", "metrics:read"] })).token;
 });
 afterAll(async () => {
   setProcessEnv({ HOURGLASS_ADMIN_TOKEN: undefined });
@@ -123,6 +124,12 @@ describe("audit and metrics", () => {
     expect(lines.length).toBeGreaterThan(3);
     expect(lines[0]).toHaveProperty("hash");
     expect((await call(audit.GET, { token: securityToken, query: "?cursor=abc" })).status).toBe(400);
+    const filtered = await call(audit.GET, { token: securityToken, query: "?action=exception." });
+    const filteredLines = filtered.text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(filteredLines.length).toBeGreaterThan(0);
+    expect(filteredLines.every((e) => e.action.startsWith("exception."))).toBe(true);
+    expect((await call(audit.GET, { token: securityToken, query: "?identity=not-a-uuid" })).status).toBe(400);
+    expect((await call(audit.GET, { token: securityToken, query: "?colour=red" })).status).toBe(400);
     expect((await call(audit.GET, { token: ownerToken })).status).toBe(403);
     expect((await call(verify.GET, { token: securityToken })).json).toMatchObject({ ok: true });
   });
@@ -130,6 +137,15 @@ describe("audit and metrics", () => {
   it("serves the privilege metrics to those who may read them", async () => {
     const m = await call(metrics.GET, { token: securityToken });
     expect(m.json).toHaveProperty("revocationLagSeconds");
+    const week = await call(metrics.GET, { token: securityToken, query: "?range=7d&by=issuer" });
+    expect(week.json).toMatchObject({ by: "issuer", bucket: "day", windowDays: 7 });
+    const bad = await call(metrics.GET, { token: securityToken, query: "?by=colour" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe("bad_request");
+    const prom = await call(prometheus.GET, { token: securityToken });
+    expect(prom.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+    expect(prom.text).toContain("# TYPE hourglass_revocation_lag_seconds histogram");
+    expect((await call(prometheus.GET, { token: ownerToken })).status).toBe(403);
     expect((await call(metrics.GET, { token: ownerToken })).status).toBe(403);
   });
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessRequestOut, createAccessRequestBody, createTokenBody, decisionBody, errorOut, extendBody, grantOut, revokeBody, usageBody } from "./schemas";
 import { identityBody, identityPatch } from "./inventory";
 import { proposeBody } from "./exceptions";
+import { delegateInput, withdrawDelegationInput } from "../delegations/delegations";
 
 // OpenAPI 3.1 for the machine API, generated from the zod schemas the handlers validate with.
 
@@ -43,6 +44,8 @@ export function openApiDocument(serverUrl = "/") {
         Identity: schema(identityBody),
         IdentityPatch: schema(identityPatch),
         ProposeException: schema(proposeBody),
+        Delegate: schema(delegateInput),
+        WithdrawDelegation: schema(withdrawDelegationInput),
       },
     },
     paths: {
@@ -78,6 +81,12 @@ export function openApiDocument(serverUrl = "/") {
         get: { summary: "An identity by id or name", parameters: [{ ...idParam, schema: { type: "string" } }], responses: { "200": { description: "OK" }, ...errors } },
         patch: { summary: "Change an identity's fields", parameters: [{ ...idParam, schema: { type: "string" } }], requestBody: { required: true, ...json("IdentityPatch") }, responses: { "200": { description: "OK" }, ...errors } },
       },
+      "/api/v1/delegations": {
+        post: { summary: "Let an agent request for a principal: {agent, principal, entitlements, endsAt, reason} (admin, or the principal's owner)", requestBody: { required: true, ...json("Delegate") }, responses: { "201": { description: "Created" }, ...errors } },
+      },
+      "/api/v1/delegations/withdraw": {
+        post: { summary: "Withdraw a delegation; what the agent obtained through it is revoked", requestBody: { required: true, ...json("WithdrawDelegation") }, responses: { "200": { description: "OK" }, ...errors } },
+      },
       "/api/v1/identities/import": { post: { summary: "Import CSV or JSON (dryRun, upsert); all or nothing", responses: { "201": { description: "Imported" }, "200": { description: "Dry run" }, ...errors } } },
       "/api/v1/issuers": {
         get: { summary: "Issuers (secrets are never returned)", responses: { "200": { description: "OK" }, ...errors } },
@@ -109,9 +118,16 @@ export function openApiDocument(serverUrl = "/") {
           responses: { "200": { description: "OK" }, ...errors },
         },
       },
-      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
+      "/api/v1/audit": { get: { summary: "NDJSON export, newest first; next page cursor in X-Next-Cursor; filters as on the Audit page", parameters: ["cursor", "action", "actor", "identity", "subjectType", "subjectId", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })), responses: { "200": { description: "application/x-ndjson" }, ...errors } } },
       "/api/v1/audit/verify": { get: { summary: "Recompute the hash chain: {ok, events, firstBroken?}", responses: { "200": { description: "OK" }, ...errors } } },
-      "/api/v1/metrics/privilege": { get: { summary: "Privilege-duration metrics", responses: { "200": { description: "OK" }, ...errors } } },
+      "/api/v1/metrics/privilege": {
+        get: {
+          summary: "Privilege-duration metrics for a range (`range` preset 24h|7d|30d|90d, or `from`/`to` ISO 8601) and breakdown (`by`)",
+          parameters: ["range", "from", "to", "by"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          responses: { "200": { description: "OK" }, ...errors },
+        },
+      },
+      "/api/v1/metrics/prometheus": { get: { summary: "Prometheus text exposition (version 0.0.4)", responses: { "200": { description: "text/plain" }, ...errors } } },
       "/api/v1/health": { get: { summary: "Database, worker and issuers", security: [], responses: { "200": { description: "OK" }, "503": { description: "Database unreachable" } } } },
       "/api/v1/tokens/revoked": { get: { summary: "Revoked token ids (jti) for verifiers", security: [], responses: { "200": { description: "OK" } } } },
     },

@@ -24,7 +24,7 @@ export async function findAuditEvents({
   actor: Actor;
   before?: bigint;
   take?: number;
-  filters?: { action?: string; subjectType?: string; subjectId?: string };
+  filters?: { action?: string; subjectType?: string; subjectId?: string; actor?: string; identityId?: string; from?: Date; to?: Date };
 }): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
   assertCan(actor, "audit:read");
   const where: Prisma.AuditEventWhereInput = {
@@ -32,6 +32,13 @@ export async function findAuditEvents({
     ...(filters.action ? { action: { startsWith: filters.action } } : {}),
     ...(filters.subjectType ? { subjectType: filters.subjectType } : {}),
     ...(filters.subjectId ? { subjectId: filters.subjectId } : {}),
+    // An actor is named by its label (e-mail, identity name, "system:…") or its id.
+    ...(filters.actor ? { OR: [{ actorLabel: filters.actor }, { actorId: filters.actor }] } : {}),
+    ...(filters.from || filters.to ? { at: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } } : {}),
+    // Events about an identity: on the identity itself, or recording it in their data.
+    ...(filters.identityId
+      ? { AND: [{ OR: [{ subjectType: "identity", subjectId: filters.identityId }, { data: { path: ["identityId"], equals: filters.identityId } }] }] }
+      : {}),
   };
   const rows = await getDb().auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: take + 1 });
   const page = rows.slice(0, take);

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { forbidden, invalidState, isAppError, notFound } from "../errors";
+import { exceptionReviewConflict } from "../identities/ownership";
 import { parseInput } from "../validation";
 import { enqueueNotification } from "../notifications/enqueue";
 import { wakeWorkers } from "../worker/wake";
@@ -40,8 +41,8 @@ export async function reviewException({ actor, ...raw }: { actor: Actor } & z.in
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Exception" WHERE id = ${exceptionId}::uuid FOR UPDATE`;
     if (locked.length === 0) throw notFound("Exception");
     const e = await tx.exception.findUniqueOrThrow({ where: { id: exceptionId }, include: { identity: true, entitlement: true } });
-    if (e.proposedById === actor.id) throw forbidden("You cannot review your own proposal: someone else must accept the risk");
-    if (e.identity.ownerUserId === actor.id) throw forbidden("You own this identity; someone else must review its exception");
+    const conflict = await exceptionReviewConflict(tx, actor, e);
+    if (conflict) throw forbidden(conflict);
     const allowed = decision === "reject" ? ["proposed", "changes_requested"] : ["proposed"];
     if (!allowed.includes(e.status)) {
       throw invalidState(e.status === "changes_requested" ? "Changes were requested: it can be accepted once the proposer resubmits" : `This exception is already ${e.status.replaceAll("_", " ")}`);

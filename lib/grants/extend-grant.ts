@@ -7,6 +7,7 @@ import { parseInput } from "../validation";
 import { evaluateRequest } from "../policy/evaluate-request";
 import { wakeWorkers } from "../worker/wake";
 import { applyExtension } from "./apply-extension";
+import { holdsGrant } from "../identities/ownership";
 
 const input = z.object({
   grantId: z.string().uuid("Unknown grant"),
@@ -24,7 +25,7 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
   return getDb().$transaction(async (tx) => {
     const grant = await tx.grant.findUnique({ where: { id: grantId }, include: { request: true, identity: true, entitlement: true } });
     if (!grant) throw notFound("Grant");
-    const mine = (actor.type === "user" && grant.request?.requesterUserId === actor.id) || (actor.type === "identity" && grant.request?.requesterIdentityId === actor.id);
+    const mine = holdsGrant(actor, grant);
     if (!mine) throw forbidden("Only the requester of a grant can ask to extend it");
     if (grant.status !== "active") throw invalidState(`The grant is ${grant.status}; it can no longer be extended`);
     if (grant.exceptionId) throw invalidState("Standing access is renewed by a new exception review, not extended");

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
+import { holdsGrant } from "../identities/ownership";
 
 /** One grant with its history (every audit event about it, and about its request). */
 export async function getGrant({ actor, grantId }: { actor: Actor; grantId: string }) {
@@ -17,7 +18,7 @@ export async function getGrant({ actor, grantId }: { actor: Actor; grantId: stri
       request: { include: { requesterUser: { select: { id: true, name: true } }, approvals: { include: { approver: { select: { name: true } } } } } },
     },
   });
-  const mine = !!g && ((actor.type === "user" && g.request?.requesterUserId === actor.id) || (actor.type === "identity" && g.request?.requesterIdentityId === actor.id));
+  const mine = !!g && holdsGrant(actor, g);
   if (!g || (!mine && !can(actor, "grant:read_all"))) throw notFound("Grant");
   const subjects = [{ subjectType: "grant", subjectId: g.id }, ...(g.requestId ? [{ subjectType: "access_request", subjectId: g.requestId }] : [])];
   const history = await db.auditEvent.findMany({ where: { OR: subjects }, orderBy: { seq: "asc" }, take: 500 });

@@ -87,7 +87,7 @@ describe("requests and separation of duties", () => {
     const ownerApprover = await createUser(["approver"]);
     const own = await getDb().identity.create({ data: { name: `svc-own-${Date.now()}`, kind: "bot", environment: "prod", system: "erp", ownerUserId: ownerApprover.id, ownerTeamId: team.id } });
     const req2 = await createRequest({ actor: owner, identityId: own.id, entitlementId: e.id, durationSec: 600, justification: "a bot needs the ERP", ticketRef: "OPS-2" });
-    await expect(decideRequest({ actor: ownerApprover, requestId: req2.id, decision: "approve" })).rejects.toThrow(/You own this identity/);
+    await expect(decideRequest({ actor: ownerApprover, requestId: req2.id, decision: "approve" })).rejects.toThrow(/You or your team own this identity/);
     const r = await decideRequest({ actor: approver, requestId: req.id, decision: "approve", comment: "ok" });
     expect(r).toMatchObject({ status: "approved", approvals: 1 });
     expect(await getDb().grant.count({ where: { requestId: req.id, status: "issuing" } })).toBe(1);

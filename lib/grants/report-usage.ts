@@ -4,6 +4,7 @@ import type { Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
+import { holdsGrant } from "../identities/ownership";
 
 const input = z.object({
   grantId: z.string().uuid("Unknown grant"),
@@ -18,7 +19,7 @@ export async function reportUsage({ actor, ...raw }: { actor: Actor } & z.input<
   return getDb().$transaction(async (tx) => {
     const g = await tx.grant.findUnique({ where: { id: grantId }, include: { request: { select: { requesterUserId: true, requesterIdentityId: true } } } });
     if (!g) throw notFound("Grant");
-    const mine = (actor.type === "identity" && (g.identityId === actor.id || g.request?.requesterIdentityId === actor.id)) || (actor.type === "user" && g.request?.requesterUserId === actor.id) || actor.type === "system";
+    const mine = holdsGrant(actor, g) || actor.type === "system";
     if (!mine) throw forbidden("Only the grant's identity or requester reports its use");
     if (!g.issuedAt) throw invalidState("The grant was never issued");
     const when = at ? new Date(at) : new Date();

@@ -5,6 +5,7 @@ import { appendAudit } from "../audit";
 import { forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
 import { wakeWorkers } from "../worker/wake";
+import { holdsGrant } from "../identities/ownership";
 
 const input = z.object({
   grantId: z.string().uuid("Unknown grant"),
@@ -22,8 +23,7 @@ export async function revokeGrant({ actor, ...raw }: { actor: Actor } & z.input<
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
     if (rows.length === 0) throw notFound("Grant");
     const grant = await tx.grant.findUniqueOrThrow({ where: { id: grantId }, include: { request: { select: { requesterUserId: true, requesterIdentityId: true } } } });
-    const ownGrant =
-      (actor.type === "user" && grant.request?.requesterUserId === actor.id) || (actor.type === "identity" && (grant.request?.requesterIdentityId === actor.id || grant.identityId === actor.id));
+    const ownGrant = holdsGrant(actor, grant);
     if (!can(actor, "grant:revoke") && !ownGrant) throw forbidden("Only security, an admin or the requester can revoke this grant");
     if (!["active", "issuing"].includes(grant.status)) throw invalidState(`This grant is already ${grant.status.replaceAll("_", " ")}`);
     const now = new Date();

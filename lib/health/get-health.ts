@@ -28,3 +28,8 @@ export async function getHealth(): Promise<Health> {
   const degraded = !worker.ok || list.some((i) => i.ok === false);
   return { status: degraded ? "degraded" : "ok", database: { ok: true, latencyMs }, worker, issuers: list };
 }
+
+/** What anyone who can reach the server may know: up, degraded or down. */
+export function publicHealth(h: Health): { status: Health["status"] } {
+  return { status: h.status };
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb } from "../db";
-import { assertCan, type Actor } from "../authz";
+import { assertCan, can, type Actor } from "../authz";
+import { operatesIdentity } from "./ownership";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { UNATTESTED_AFTER_DAYS, unattestedSince } from "./find-identities";
@@ -11,6 +12,12 @@ const AUDIT_EVENTS = 300;
 
 type Named = { id: string; name: string };
 
+const delegationTerms = (d: { entitlementIds: string[]; endsAt: Date; withdrawnAt: Date | null }) => ({
+  entitlements: d.entitlementIds.length,
+  endsAt: d.endsAt.toISOString(),
+  active: d.withdrawnAt === null && d.endsAt > new Date(),
+});
+
 export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
 
 /**
@@ -18,8 +25,9 @@ export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
  * workload binding, recent grants, exceptions, attestations, drift attached to it, and the audit trail.
  */
 export async function getIdentity({ actor, identityId }: { actor: Actor; identityId: string }) {
-  assertCan(actor, "identity:read");
   const id = parseInput(z.string().uuid("Unknown identity"), identityId);
+  const itself = actor.type === "identity" && actor.id === id;
+  if (!itself) assertCan(actor, "identity:read");
   const db = getDb();
   const identity = await db.identity.findUnique({
     where: { id },
@@ -34,24 +42,34 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
   });
   if (!identity) throw notFound("Identity");
 
+  // identity:read opens the identity itself; each part beside it needs its own permission, or
+  // that the reader owns (or is) the identity. A part the reader may not see is left out.
+  const owns = itself || (await operatesIdentity(db, actor, identity));
+  const see = {
+    grants: owns || can(actor, "grant:read_all"),
+    exceptions: owns || can(actor, "exception:read"),
+    attestations: owns || can(actor, "attestation:manage"),
+    audit: can(actor, "audit:read"),
+  };
+  const none = Promise.resolve(null);
   const [grants, exceptions, attestations, audit] = await Promise.all([
-    db.grant.findMany({
+    !see.grants ? none : db.grant.findMany({
       where: { identityId: id },
       orderBy: { createdAt: "desc" },
       take: RECENT_GRANTS,
       include: { entitlement: { select: { id: true, name: true } }, issuer: { select: { name: true, type: true } } },
     }),
-    db.exception.findMany({
+    !see.exceptions ? none : db.exception.findMany({
       where: { identityId: id },
       orderBy: { createdAt: "desc" },
       include: { entitlement: { select: { id: true, name: true } }, proposedBy: { select: { name: true } }, acceptedBy: { select: { name: true } } },
     }),
-    db.attestation.findMany({
+    !see.attestations ? none : db.attestation.findMany({
       where: { identityId: id },
       orderBy: { createdAt: "desc" },
       include: { campaign: { select: { id: true, name: true, dueAt: true, status: true } }, attestedBy: { select: { name: true } } },
     }),
-    db.auditEvent.findMany({ where: { subjectType: "identity", subjectId: id }, orderBy: { seq: "desc" }, take: AUDIT_EVENTS }),
+    !see.audit ? none : db.auditEvent.findMany({ where: { subjectType: "identity", subjectId: id }, orderBy: { seq: "desc" }, take: AUDIT_EVENTS }),
   ]);
 
   // Owner history stores ids; resolve them to names in two queries.
@@ -103,12 +121,14 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
     })),
     workload: { issuer: identity.workloadIssuer, subject: identity.workloadSubject, spiffeId: identity.spiffeId },
     delegation: {
-      actsFor: identity.delegatesFor.map((d) => d.principal),
-      actedForBy: identity.delegatedBy.map((d) => d.agent),
+      actsFor: identity.delegatesFor.map((d) => ({ ...d.principal, ...delegationTerms(d) })),
+      actedForBy: identity.delegatedBy.map((d) => ({ ...d.agent, ...delegationTerms(d) })),
     },
     activeApiTokens: identity._count.apiTokens,
-    grantCount: identity._count.grants,
-    grants: grants.map((g) => ({
+    /** Whether the reader may let agents act for this identity, or withdraw that (an admin or its owner). */
+    mayManageDelegations: owns || can(actor, "identity:write"),
+    grantCount: see.grants ? identity._count.grants : undefined,
+    grants: grants?.map((g) => ({
       id: g.id,
       status: g.status,
       entitlement: g.entitlement.name,
@@ -121,7 +141,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       revokeReason: g.revokeReason,
       lastError: g.lastError,
     })),
-    exceptions: exceptions.map((e) => ({
+    exceptions: exceptions?.map((e) => ({
       id: e.id,
       status: e.status,
       entitlement: e.entitlement.name,
@@ -132,7 +152,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       requestedEndAt: e.requestedEndAt.toISOString(),
       expiresAt: e.expiresAt?.toISOString() ?? null,
     })),
-    attestations: attestations.map((a) => ({
+    attestations: attestations?.map((a) => ({
       id: a.id,
       campaign: a.campaign.name,
       campaignStatus: a.campaign.status,
@@ -143,7 +163,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       attestedAt: a.attestedAt?.toISOString() ?? null,
     })),
     attachedPrincipals: attached,
-    audit: audit.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data as Record<string, unknown> })),
+    audit: audit?.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data as Record<string, unknown> })),
   };
 }
 

@@ -312,7 +312,10 @@ describe("the inventory list and detail", () => {
     const d = await getIdentity({ actor: owner, identityId: identity.id });
     expect(d).toMatchObject({ id: identity.id, status: "quarantined", owner: { type: "user", id: owner.id }, attestationOverdue: true });
     expect(d.ownerHistory).toEqual([expect.objectContaining({ from: `team ${team.name}`, to: owner.name, by: admin.name, reason: "team reorg" })]);
-    expect(d.audit.map((a) => a.action)).toEqual(["identity.quarantined"]);
+    // The owner sees its grants; its audit trail takes audit:read.
+    expect(d.grants).toEqual([]);
+    expect(d.audit).toBeUndefined();
+    expect((await getIdentity({ actor: security, identityId: identity.id })).audit!.map((a) => a.action)).toEqual(["identity.quarantined"]);
     await expect(getIdentity({ actor: owner, identityId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "not_found" });
     await expect(getIdentity({ actor: owner, identityId: "nope" })).rejects.toMatchObject({ code: "validation_failed" });
   });
@@ -384,7 +387,7 @@ describe("drift discovery in a real PostgreSQL", () => {
     expect(has(await report(), UNMANAGED)?.attachedTo).toEqual({ id: identity.id, name: identity.name, status: "active" });
     const detail = await getIdentity({ actor: owner, identityId: identity.id });
     expect(detail.attachedPrincipals).toEqual([expect.objectContaining({ issuerId, principal: UNMANAGED })]);
-    expect(detail.audit.map((a) => a.action)).toContain("drift.attached");
+    expect((await getIdentity({ actor: security, identityId: identity.id })).audit!.map((a) => a.action)).toContain("drift.attached");
   });
 
   it("adopts an attached finding as a proposed exception; once accepted it is no longer drift", async () => {

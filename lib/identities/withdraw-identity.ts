@@ -2,6 +2,7 @@ import type { Tx } from "../db";
 import type { Actor } from "../authz";
 import { appendAuditMany, type AuditInput } from "../audit";
 import { wakeWorkers } from "../worker/wake";
+import { endWhatAgentObtained } from "../delegations/delegations";
 
 /** Grants that hold, or are about to hold, privilege at the issuer. */
 export const LIVE_GRANT_STATUSES = ["issuing", "active"] as const;
@@ -40,6 +41,8 @@ export async function withdrawIdentity(
   if (requests.length) {
     await tx.accessRequest.updateMany({ where: { id: { in: requests.map((r) => r.id) } }, data: { status: "cancelled", decidedAt: now } });
   }
+  // What it obtained for other identities as their delegated agent ends with it.
+  const asAgent = await endWhatAgentObtained(tx, actor, { agentId: identityId, reason: "identity_quarantined", comment, now });
   const tokensRevoked =
     status === "decommissioned" ? (await tx.apiToken.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: now } })).count : 0;
   const events: AuditInput[] = [
@@ -47,7 +50,7 @@ export async function withdrawIdentity(
       action: `identity.${status}`,
       subjectType: "identity",
       subjectId: identityId,
-      data: { ...context, name: before.name, reason: comment, from: before.status, grantsRevoking: grants.length, requestsCancelled: requests.length, tokensRevoked },
+      data: { ...context, name: before.name, reason: comment, from: before.status, grantsRevoking: grants.length, requestsCancelled: requests.length, tokensRevoked, obtainedForOthers: asAgent },
     },
     ...grants.map((g) => ({
       action: "grant.revoke_requested",
@@ -59,5 +62,5 @@ export async function withdrawIdentity(
   ];
   await appendAuditMany(tx, actor, events);
   if (grants.length) await wakeWorkers(tx, "grant.revoking");
-  return { grantsRevoking: grants.length, requestsCancelled: requests.length, tokensRevoked };
+  return { grantsRevoking: grants.length + asAgent.grantsRevoking, requestsCancelled: requests.length + asAgent.requestsCancelled, tokensRevoked };
 }

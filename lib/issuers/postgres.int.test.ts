@@ -262,6 +262,51 @@ describe("grant", () => {
     expect(await roleRow("postgres")).toBeDefined();
   });
 
+  it("refuses group roles whose membership gives more than data access, directly or through another role", async () => {
+    const r = (name: string) => `${name}_${suffix}`;
+    const setup = [
+      `CREATE ROLE ${r("g_createrole")} NOLOGIN CREATEROLE`,
+      `CREATE ROLE ${r("g_createdb")} NOLOGIN CREATEDB`,
+      `CREATE ROLE ${r("g_replication")} NOLOGIN REPLICATION`,
+      `CREATE ROLE ${r("g_bypassrls")} NOLOGIN BYPASSRLS`,
+      `CREATE ROLE ${r("g_files")} NOLOGIN IN ROLE pg_write_server_files`,
+      `CREATE ROLE ${r("g_program")} NOLOGIN IN ROLE pg_execute_server_program`,
+      // Harmless itself, but its members can SET ROLE to a CREATEROLE role.
+      `CREATE ROLE ${r("g_nested")} NOLOGIN IN ROLE ${r("g_createrole")}`,
+    ];
+    await admin(async (c) => {
+      for (const q of setup) await c.query(q);
+    });
+    try {
+      const cases: [string, RegExp][] = [
+        [r("g_createrole"), /CREATEROLE/],
+        [r("g_createdb"), /CREATEDB/],
+        [r("g_replication"), /replication/],
+        [r("g_bypassrls"), /BYPASSRLS/],
+        [r("g_files"), /server-file role \(pg_write_server_files\)/],
+        [r("g_program"), /server-program .*pg_execute_server_program/],
+        [r("g_nested"), new RegExp(`can become ${r("g_createrole")}, which is allowed to create roles`)],
+        ["pg_read_server_files", /server-file role/],
+        ["postgres", /superuser/],
+      ];
+      for (const [role, message] of cases) {
+        const inp = input({ role });
+        await expectIssuerError(driver.grant(inp), "permanent", message);
+        expect(await roleRow(roleNameFor(inp.grantId))).toBeUndefined();
+      }
+      // The issuer's own admin role is not grantable through it either.
+      const weak = makeDriver(urlAs(ADMIN, ADMIN_PW));
+      await expectIssuerError(weak.grant(input({ role: ADMIN })), "permanent", /the issuer's own admin role/);
+      // A plain group still works.
+      const ok = await grant(driver);
+      expect(ok.res.reference).toBeTruthy();
+    } finally {
+      await admin(async (c) => {
+        for (const name of ["g_nested", "g_createrole", "g_createdb", "g_replication", "g_bypassrls", "g_files", "g_program"]) await c.query(`DROP ROLE IF EXISTS ${r(name)}`);
+      });
+    }
+  });
+
   it("refuses a window that has already ended", async () => {
     await expectIssuerError(driver.grant(input({ expiresAt: new Date(Date.now() - 1000) })), "permanent", /already ended/);
   });

@@ -22,6 +22,29 @@ import { IssuerError, type GrantRef, type IssuerFactory, type IssueResult, type 
 // a server logging DDL (log_statement = ddl) or failing statements (log_min_error_statement) does
 // not write the credential to its log.
 //
+/**
+ * Why membership in the group role `g` would give more than data access, or null. A member can
+ * SET ROLE to the group and to every role the group is a member of, and then use that role's
+ * attributes: superuser, CREATEROLE (make and join any role), CREATEDB, REPLICATION, BYPASSRLS,
+ * the server-program and server-file roles, and the issuer's own admin role are all refused.
+ */
+const DANGEROUS_MEMBERSHIP_SQL = `
+  SELECT CASE WHEN s.oid = g.oid THEN 'is' ELSE 'can become ' || quote_ident(s.rolname) || ', which is' END || ' ' ||
+         CASE WHEN s.rolsuper THEN 'a superuser'
+              WHEN s.rolname = current_user THEN 'the issuer''s own admin role'
+              WHEN s.rolcreaterole THEN 'allowed to create roles (CREATEROLE)'
+              WHEN s.rolcreatedb THEN 'allowed to create databases (CREATEDB)'
+              WHEN s.rolreplication THEN 'a replication role'
+              WHEN s.rolbypassrls THEN 'exempt from row-level security (BYPASSRLS)'
+              ELSE 'a server-program or server-file role (' || s.rolname || ')' END
+    FROM pg_roles s
+   WHERE g.oid IS NOT NULL
+     AND (s.rolsuper OR s.rolcreaterole OR s.rolcreatedb OR s.rolreplication OR s.rolbypassrls OR s.rolname = current_user
+          OR s.rolname IN ('pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files'))
+     AND pg_has_role(g.oid, s.oid, 'MEMBER')
+   ORDER BY s.oid = g.oid DESC, s.rolname
+   LIMIT 1`;
+
 // Privileges the admin connection needs: superuser, or CREATEROLE + ADMIN OPTION on each group
 // role + membership in pg_signal_backend (to end sessions of roles it does not belong to — and of
 // dropped roles). health() reports a missing privilege.
@@ -304,8 +327,8 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
       const oidSql = `SELECT oid FROM pg_roles WHERE rolname = ${literal(role)}`;
 
       return withClient("grant", async (c) => {
-        const found = await c.query<{ group_oid: number | null; group_super: boolean | null; role_oid: number | null }>(
-          `SELECT g.oid AS group_oid, g.rolsuper AS group_super, r.oid AS role_oid
+        const found = await c.query<{ group_oid: number | null; group_danger: string | null; role_oid: number | null }>(
+          `SELECT g.oid AS group_oid, (${DANGEROUS_MEMBERSHIP_SQL}) AS group_danger, r.oid AS role_oid
              FROM (SELECT 1) AS one
              LEFT JOIN pg_roles g ON g.rolname = $1
              LEFT JOIN pg_roles r ON r.rolname = $2`,
@@ -313,8 +336,7 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
         );
         const row = found.rows[0];
         if (row.group_oid == null) throw new IssuerError(`PostgreSQL issuer: group role ${group} does not exist`, "permanent");
-        // Membership in a superuser role lets the member SET ROLE to it: that is superuser access.
-        if (row.group_super) throw new IssuerError(`PostgreSQL issuer: group role ${group} is a superuser; Hourglass does not grant membership in superuser roles`, "permanent");
+        if (row.group_danger) throw new IssuerError(`PostgreSQL issuer: group role ${group} ${row.group_danger}; Hourglass does not grant membership in it`, "permanent");
 
         const alter = `ALTER ROLE ${ident(role)} ${attrs}; GRANT ${ident(group)} TO ${ident(role)}; ${oidSql}`;
         let result: MultiResult;

@@ -1,72 +1,234 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
+import { Prisma } from "../generated/prisma/client";
+import { parseMetricsRange, type Breakdown, type MetricsRange } from "./metrics-range";
+
+// Privilege duration, not approval counts. Every number is computed exactly from the grant,
+// request and exception rows for the range; nothing is sampled.
+
+export type Percentiles = { p50: number | null; p95: number | null; max: number | null };
+export type HoursPoint = { bucket: string; kind: "jit" | "standing"; key: string; hours: number };
+export type LagPoint = { bucket: string; count: number; p50: number | null; p95: number | null; max: number | null };
+export type DurationBin = { bin: string; upToMinutes: number | null; requested: number; held: number };
 
 export type PrivilegeMetrics = {
+  from: string;
+  to: string;
+  by: Breakdown;
+  bucket: "hour" | "day";
+  /** Whole days the range spans (kept for older clients). */
   windowDays: number;
   grantsIssued: number;
   activeNow: number;
   privilegeHours: number;
+  standingPrivilegeHours: number;
+  privilegeHoursSeries: HoursPoint[];
   grantedMinutes: { p50: number | null; p95: number | null };
   heldMinutes: { p50: number | null; p95: number | null };
+  durationDistribution: DurationBin[];
   /** Seconds from a grant's end to its confirmed revoke, for grants that ended by expiry. */
-  revocationLagSeconds: { p50: number | null; p99: number | null; max: number | null };
+  revocationLagSeconds: Percentiles & { p99: number | null };
+  revocationLagSeries: LagPoint[];
+  /** Grants whose privilege lived past their window (revoke confirmed after it ended, or not yet). */
+  outlived: { count: number; totalSeconds: number; maxSeconds: number | null };
   endedEarlyShare: number | null;
+  endedEarly: number;
   usedShare: number | null;
+  unused: { count: number; privilegeHours: number };
   breakGlass: number;
   extended: number;
+  extensions: number;
   failingRevocations: number;
+  revokeFailed: number;
+  irrevocable: number;
+  approvalLatencySeconds: { p50: number | null; p95: number | null; decided: number };
+  autoApprovedShare: number | null;
   standingExceptions: number;
+  exceptions: { active: number; expiringIn7Days: number; overdue: number };
+  identities: { active: number; unowned: number; unattested: number };
   /** Share of active identities whose owner attested them in the last 90 days. */
   attestedShare: number | null;
   unattestedIdentities: number;
 };
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** Privilege duration, not approval counts: how long privilege lived, whether it was used, how fast it ended. */
-export async function getPrivilegeMetrics({ actor, windowDays = 30 }: { actor: Actor; windowDays?: number }): Promise<PrivilegeMetrics> {
+const KEY_SQL: Record<Breakdown, Prisma.Sql> = {
+  none: Prisma.sql`'all'`,
+  environment: Prisma.sql`en.environment::text`,
+  identityKind: Prisma.sql`i.kind::text`,
+  riskTier: Prisma.sql`en."riskTier"::text`,
+  issuer: Prisma.sql`iss.name`,
+  team: Prisma.sql`coalesce(t.name, '(no team)')`,
+};
+
+const DIMENSIONS = Prisma.sql`
+  JOIN "Entitlement" en ON en.id = g."entitlementId"
+  JOIN "Identity" i ON i.id = g."identityId"
+  JOIN "Issuer" iss ON iss.id = g."issuerId"
+  LEFT JOIN "Team" t ON t.id = i."ownerTeamId"`;
+
+/** Bins of width_bucket over the edges 5, 15, 30, 60, 240, 1440 minutes: index 0 is below 5 minutes. */
+const BINS: [string, number | null][] = [
+  ["< 5 min", 5],
+  ["5–15 min", 15],
+  ["15–30 min", 30],
+  ["30–60 min", 60],
+  ["1–4 h", 240],
+  ["4–24 h", 1440],
+  ["≥ 24 h", null],
+];
+
+/** The metrics for a range and breakdown; `query` is the page's or API's search parameters. */
+export async function getPrivilegeMetrics({ actor, query = {}, now = new Date() }: { actor: Actor; query?: Record<string, string | undefined>; now?: Date }): Promise<PrivilegeMetrics> {
   assertCan(actor, "metrics:read");
+  return computePrivilegeMetrics(parseMetricsRange(query, now), now);
+}
+
+async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<PrivilegeMetrics> {
   const db = getDb();
-  const since = new Date(Date.now() - windowDays * 86400_000);
-  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+  const { from, to, by } = range;
+  const step = Prisma.raw(`'1 ${range.bucket}'`);
+  const key = KEY_SQL[by];
+  const live = Prisma.sql`coalesce(g."revokedAt", ${now}::timestamptz)`;
+
+  const hoursRows = db.$queryRaw<{ bucket: Date; standing: boolean; key: string; seconds: number }[]>`
+    WITH b AS (
+      SELECT s AS start, s + interval ${step} AS stop
+      FROM generate_series(date_trunc(${range.bucket}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', interval ${step}) s
+    ), g AS (
+      SELECT g."issuedAt" AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, ${key} AS key
+      FROM "Grant" g ${DIMENSIONS}
+      WHERE g."issuedAt" IS NOT NULL AND g."issuedAt" < ${to} AND ${live} > ${from}
+    )
+    SELECT b.start AS bucket, g.standing, g.key,
+           sum(extract(epoch FROM least(b.stop, g.e) - greatest(b.start, g.s, ${from}::timestamptz)))::float8 AS seconds
+    FROM b JOIN g ON g.s < b.stop AND g.e > b.start
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+
+  // Grants issued in the range: durations, early ends, use, extensions.
+  const issuedRow = db.$queryRaw<Record<string, unknown>[]>`
     SELECT
-      count(*) FILTER (WHERE "issuedAt" IS NOT NULL)                                                  AS issued,
-      coalesce(sum(extract(epoch FROM (coalesce("revokedAt", least(now(), "expiresAt")) - "issuedAt"))) FILTER (WHERE "issuedAt" IS NOT NULL), 0) / 3600 AS hours,
-      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM ("expiresAt" - "issuedAt")) / 60) AS granted_p50,
-      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM ("expiresAt" - "issuedAt")) / 60) AS granted_p95,
-      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM ("revokedAt" - "issuedAt")) / 60) FILTER (WHERE "revokedAt" IS NOT NULL) AS held_p50,
-      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM ("revokedAt" - "issuedAt")) / 60) FILTER (WHERE "revokedAt" IS NOT NULL) AS held_p95,
-      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM ("revokedAt" - "expiresAt"))) FILTER (WHERE "revokeReason" = 'expired' AND "revokedAt" IS NOT NULL) AS lag_p50,
-      percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM ("revokedAt" - "expiresAt"))) FILTER (WHERE "revokeReason" = 'expired' AND "revokedAt" IS NOT NULL) AS lag_p99,
-      max(extract(epoch FROM ("revokedAt" - "expiresAt"))) FILTER (WHERE "revokeReason" = 'expired' AND "revokedAt" IS NOT NULL) AS lag_max,
-      avg(CASE WHEN "revokeReason" IN ('early', 'emergency') THEN 1.0 ELSE 0.0 END) FILTER (WHERE "revokedAt" IS NOT NULL) AS early_share,
-      avg(CASE WHEN "useCount" > 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE "issuedAt" IS NOT NULL) AS used_share,
-      count(*) FILTER (WHERE "breakGlass") AS break_glass,
-      count(*) FILTER (WHERE extensions > 0) AS extended
-    FROM "Grant"
-    WHERE "createdAt" >= ${since} AND "exceptionId" IS NULL`;
-  const attestedSince = new Date(Date.now() - 90 * 86400_000);
-  const [activeNow, failingRevocations, standingExceptions, activeIdentities, attested] = await Promise.all([
-    db.grant.count({ where: { status: "active", exceptionId: null } }),
-    db.grant.count({ where: { status: { in: ["revoke_failed", "irrevocable"] } } }),
-    db.exception.count({ where: { status: "accepted" } }),
-    db.identity.count({ where: { status: "active" } }),
-    db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince } } }),
+      count(*) AS issued,
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (g."expiresAt" - g."issuedAt")) / 60) AS granted_p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."expiresAt" - g."issuedAt")) / 60) AS granted_p95,
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60) FILTER (WHERE g."revokedAt" IS NOT NULL) AS held_p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60) FILTER (WHERE g."revokedAt" IS NOT NULL) AS held_p95,
+      count(*) FILTER (WHERE g."revokedAt" IS NOT NULL AND g."revokedAt" < g."expiresAt") AS early,
+      count(*) FILTER (WHERE g."revokedAt" IS NOT NULL) AS ended,
+      count(*) FILTER (WHERE g."useCount" > 0) AS used,
+      count(*) FILTER (WHERE g."useCount" = 0) AS unused,
+      coalesce(sum(extract(epoch FROM (least(${live}, ${now}::timestamptz) - g."issuedAt"))) FILTER (WHERE g."useCount" = 0), 0)::float8 AS unused_seconds,
+      count(*) FILTER (WHERE g."breakGlass") AS break_glass,
+      count(*) FILTER (WHERE g.extensions > 0) AS extended,
+      coalesce(sum(g.extensions), 0) AS extensions
+    FROM "Grant" g
+    WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL`;
+
+  const distributionRows = db.$queryRaw<{ bin: number; requested: bigint; held: bigint }[]>`
+    WITH d AS (
+      SELECT r."durationSec" / 60.0 AS requested,
+             CASE WHEN g."revokedAt" IS NOT NULL THEN extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60 END AS held
+      FROM "Grant" g JOIN "AccessRequest" r ON r.id = g."requestId"
+      WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL
+    )
+    SELECT x.bin, sum(x.req)::bigint AS requested, sum(x.hld)::bigint AS held FROM (
+      SELECT width_bucket(requested, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]) AS bin, 1 AS req, 0 AS hld FROM d
+      UNION ALL
+      SELECT width_bucket(held, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]), 0, 1 FROM d WHERE held IS NOT NULL
+    ) x GROUP BY 1`;
+
+  // Grants whose window ended in the range: how fast the revoke was confirmed, and whether privilege outlived the window.
+  const lagRows = db.$queryRaw<{ bucket: Date; count: bigint; p50: number | null; p95: number | null; max: number | null }[]>`
+    SELECT date_trunc(${range.bucket}, g."expiresAt") AS bucket, count(*) AS count,
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt")))::float8 AS p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt")))::float8 AS p95,
+      max(extract(epoch FROM (g."revokedAt" - g."expiresAt")))::float8 AS max
+    FROM "Grant" g
+    WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."exceptionId" IS NULL
+    GROUP BY 1 ORDER BY 1`;
+  const lagRow = db.$queryRaw<Record<string, unknown>[]>`
+    SELECT
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p95,
+      percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p99,
+      max(extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS max,
+      count(*) FILTER (WHERE ${live} > g."expiresAt") AS outlived,
+      coalesce(sum(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt"), 0)::float8 AS outlived_total,
+      max(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt") AS outlived_max
+    FROM "Grant" g
+    WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL`;
+
+  // Requests decided in the range: how long a decision took, how many needed nobody.
+  const approvalRow = db.$queryRaw<Record<string, unknown>[]>`
+    SELECT count(*) AS decided,
+      count(*) FILTER (WHERE r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM "Approval" a WHERE a."requestId" = r.id)) AS auto,
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (r."decidedAt" - r."createdAt"))) AS p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (r."decidedAt" - r."createdAt"))) AS p95
+    FROM "AccessRequest" r
+    WHERE r."decidedAt" >= ${from} AND r."decidedAt" < ${to} AND r.status IN ('approved', 'denied')`;
+
+  const attestedSince = new Date(now.getTime() - 90 * 86400_000);
+  const [hours, issued, distribution, lagSeries, lag, approval, counts] = await Promise.all([
+    hoursRows,
+    issuedRow,
+    distributionRows,
+    lagRows,
+    lagRow,
+    approvalRow,
+    Promise.all([
+      db.grant.count({ where: { status: "active", exceptionId: null } }),
+      db.grant.count({ where: { status: "revoke_failed" } }),
+      db.grant.count({ where: { status: "irrevocable" } }),
+      db.exception.count({ where: { status: "accepted" } }),
+      db.exception.count({ where: { status: "accepted", expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * 86400_000) } } }),
+      db.exception.count({ where: { status: "accepted", expiresAt: { lte: now } } }),
+      db.identity.count({ where: { status: "active" } }),
+      db.identity.count({ where: { status: "active", ownerUserId: null, ownerTeamId: null } }),
+      db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince } } }),
+    ]),
   ]);
+  const [activeNow, revokeFailed, irrevocable, exceptionsActive, expiring, overdue, activeIdentities, unowned, attested] = counts;
+  const i = issued[0];
+  const l = lag[0];
+  const a = approval[0];
+  const series: HoursPoint[] = hours.map((h) => ({ bucket: h.bucket.toISOString(), kind: h.standing ? "standing" : "jit", key: h.key, hours: round(Number(h.seconds) / 3600) }));
+  const byBin = new Map(distribution.map((d) => [Number(d.bin), d]));
+  const issuedCount = Number(i.issued);
+  const decided = Number(a.decided);
   return {
-    windowDays,
-    grantsIssued: Number(row.issued),
+    from: from.toISOString(),
+    to: to.toISOString(),
+    by,
+    bucket: range.bucket,
+    windowDays: Math.round((to.getTime() - from.getTime()) / 86400_000),
+    grantsIssued: issuedCount,
     activeNow,
-    privilegeHours: Math.round(Number(row.hours) * 10) / 10,
-    grantedMinutes: { p50: num(row.granted_p50), p95: num(row.granted_p95) },
-    heldMinutes: { p50: num(row.held_p50), p95: num(row.held_p95) },
-    revocationLagSeconds: { p50: num(row.lag_p50), p99: num(row.lag_p99), max: num(row.lag_max) },
-    endedEarlyShare: num(row.early_share),
-    usedShare: num(row.used_share),
-    breakGlass: Number(row.break_glass),
-    extended: Number(row.extended),
-    failingRevocations,
-    standingExceptions,
+    privilegeHours: round(hours.filter((h) => !h.standing).reduce((s, h) => s + Number(h.seconds), 0) / 3600),
+    standingPrivilegeHours: round(hours.filter((h) => h.standing).reduce((s, h) => s + Number(h.seconds), 0) / 3600),
+    privilegeHoursSeries: series,
+    grantedMinutes: { p50: num(i.granted_p50), p95: num(i.granted_p95) },
+    heldMinutes: { p50: num(i.held_p50), p95: num(i.held_p95) },
+    durationDistribution: BINS.map(([bin, upTo], idx) => ({ bin, upToMinutes: upTo, requested: Number(byBin.get(idx)?.requested ?? 0), held: Number(byBin.get(idx)?.held ?? 0) })),
+    revocationLagSeconds: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max) },
+    revocationLagSeries: lagSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), p50: num(r.p50), p95: num(r.p95), max: num(r.max) })),
+    outlived: { count: Number(l.outlived), totalSeconds: round(Number(l.outlived_total), 3), maxSeconds: num(l.outlived_max) },
+    endedEarlyShare: Number(i.ended) ? Number(i.early) / Number(i.ended) : null,
+    endedEarly: Number(i.early),
+    usedShare: issuedCount ? Number(i.used) / issuedCount : null,
+    unused: { count: Number(i.unused), privilegeHours: round(Number(i.unused_seconds) / 3600) },
+    breakGlass: Number(i.break_glass),
+    extended: Number(i.extended),
+    extensions: Number(i.extensions),
+    failingRevocations: revokeFailed + irrevocable,
+    revokeFailed,
+    irrevocable,
+    approvalLatencySeconds: { p50: num(a.p50), p95: num(a.p95), decided },
+    autoApprovedShare: decided ? Number(a.auto) / decided : null,
+    standingExceptions: exceptionsActive,
+    exceptions: { active: exceptionsActive, expiringIn7Days: expiring, overdue },
+    identities: { active: activeIdentities, unowned, unattested: activeIdentities - attested },
     attestedShare: activeIdentities ? attested / activeIdentities : null,
     unattestedIdentities: activeIdentities - attested,
   };

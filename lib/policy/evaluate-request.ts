@@ -63,7 +63,8 @@ export function policyRequest(f: RequestFacts): PolicyRequest {
       hasChange: Boolean(f.refs.changeRef),
       // Without a change calendar, a change reference is taken as being inside its window.
       insideChangeWindow: Boolean(f.refs.changeRef),
-      workloadAttested: method === "oidc",
+      // The agent's workload proof is the agent's, not the principal's: a delegated request is not attested.
+      workloadAttested: method === "oidc" && f.onBehalfOf.length === 0,
       attestationMethod: method,
       delegated: f.onBehalfOf.length > 0,
       delegationDepth: f.onBehalfOf.length,

@@ -16,6 +16,7 @@ import { evaluateRequest } from "../policy/evaluate-request";
 import { operatesIdentity } from "../identities/ownership";
 import { notificationRow, type Notice } from "../notifications/enqueue";
 import type { Wake } from "../worker/wake";
+import { delegationAllows } from "../delegations/delegations";
 
 const ref = z.string().trim().max(120).optional().transform((v) => v || null);
 
@@ -81,12 +82,17 @@ export async function createRequest({
   if (!entitlement) throw notFound("Entitlement");
   // People request for identities they operate; an identity requests for itself, or for another
   // identity only where a delegation allows it (the chain is recorded on the request).
+  // The effective right is the intersection: what the delegation lists, until it ends, and what
+  // policy allows the principal (decided below, without the agent's own workload proof).
   let onBehalfOf: string[] = [];
+  let delegationEndsAt: Date | null = null;
   if (actor.type === "identity") {
     if (identity.id !== actor.id) {
       const delegation = await db.delegation.findUnique({ where: { agentId_principalId: { agentId: actor.id, principalId: identity.id } } });
-      if (!delegation) throw forbidden(`Identity ${actor.name} may not request access on behalf of ${identity.name}`);
+      const allowed = delegationAllows(delegation, entitlement.id);
+      if (!allowed.ok) throw forbidden(`Identity ${actor.name} may not request ${entitlement.name} on behalf of ${identity.name}: ${allowed.why}`);
       onBehalfOf = [actor.id];
+      delegationEndsAt = allowed.endsAt;
     }
   } else if (!(await operatesIdentity(db, actor, identity))) {
     throw forbidden("You can request access only for identities you own or whose owning team you are in");
@@ -108,7 +114,8 @@ export async function createRequest({
     requesterOnCall: requester?.onCall ?? false,
   });
   const now = new Date();
-  const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec);
+  const untilDelegationEnds = delegationEndsAt ? Math.floor((delegationEndsAt.getTime() - Date.now()) / 1000) : Infinity;
+  const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec, untilDelegationEnds);
   const status: RequestStatus = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
   const grantId = randomUUID();
   const windowEnd = new Date(now.getTime() + durationSec * 1000);

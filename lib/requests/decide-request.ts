@@ -7,6 +7,7 @@ import { parseInput } from "../validation";
 import { enqueueNotification } from "../notifications/enqueue";
 import { wakeWorkers } from "../worker/wake";
 import { applyExtension } from "../grants/apply-extension";
+import { requestDecisionConflict } from "../identities/ownership";
 
 const input = z.object({
   requestId: z.string().uuid("Unknown request"),
@@ -36,9 +37,9 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   });
   if (request.status !== "pending") throw invalidState(`This request is already ${request.status}`);
   if (request.expiresAt <= new Date()) throw invalidState("This request has expired");
-  // Separation of duties: nobody decides on a request they made.
-  if (request.requesterUserId === actor.id) throw forbidden("You cannot decide on your own request");
-  if (request.identity.ownerUserId === actor.id) throw forbidden("You own this identity; someone else must decide on its access");
+  // Separation of duties: nobody decides on a request they made, or for what they or their team own.
+  const conflict = await requestDecisionConflict(tx, actor, request);
+  if (conflict) throw forbidden(conflict);
   if (request.approvals.some((a) => a.approverId === actor.id)) throw invalidState("You have already decided on this request");
 
   const isSecurity = actor.roles.includes("security");

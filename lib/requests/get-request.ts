@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
+import { isRequester } from "../identities/ownership";
 
 export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;
 
@@ -20,7 +21,7 @@ export async function getRequest({ actor, requestId }: { actor: Actor; requestId
       review: true,
     },
   });
-  const mine = !!r && ((actor.type === "user" && r.requesterUserId === actor.id) || (actor.type === "identity" && r.requesterIdentityId === actor.id));
+  const mine = !!r && isRequester(actor, r);
   if (!r || (!mine && !can(actor, "request:read_all"))) throw notFound("Request");
   return { ...r, mine };
 }

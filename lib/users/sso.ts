@@ -29,25 +29,55 @@ export function rolesFromGroups(groupsClaim: unknown, roleMap: Map<string, RoleN
   return allRoles.filter((r) => out.has(r));
 }
 
-/** Creates or updates the user behind an SSO sign-in; roles follow the SSO groups at every sign-in. */
-export async function syncSsoUser(input: { subject: string; email: string; name: string; roles: RoleName[] }): Promise<UserActor> {
+/**
+ * Creates or updates the user behind an SSO sign-in; roles follow the SSO groups at every sign-in.
+ * The account is found by (issuer, subject). An existing user is linked by email only when the
+ * provider says the email is verified and the user is bound to no other SSO account.
+ */
+export async function syncSsoUser(input: {
+  issuer: string;
+  subject: string;
+  email: string;
+  emailVerified: boolean;
+  name: string;
+  roles: RoleName[];
+}): Promise<UserActor> {
   if (input.roles.length === 0) {
-    throw new AppError("forbidden", "Your SSO account is in no group that Hourglass maps to a role");
+    throw new AppError("forbidden", "Your SSO account is in no group that Hourglass maps to a role", { reason: "no_role" });
   }
   const db = getDb();
   const email = input.email.trim().toLowerCase();
   return db.$transaction(async (tx) => {
-    const existing = await tx.user.findFirst({ where: { OR: [{ ssoSubject: input.subject }, { email }] } });
-    if (existing && !existing.active) throw new AppError("forbidden", "This account is disabled in Hourglass");
+    const bound =
+      (await tx.user.findUnique({ where: { ssoIssuer_ssoSubject: { ssoIssuer: input.issuer, ssoSubject: input.subject } } })) ??
+      (await tx.user.findFirst({ where: { ssoIssuer: null, ssoSubject: input.subject } }));
+    const existing = bound ?? (email ? await tx.user.findUnique({ where: { email } }) : null);
+    if (existing && !existing.active) throw new AppError("forbidden", "This account is disabled in Hourglass", { reason: "disabled" });
+    if (existing && !bound && (!input.emailVerified || existing.ssoSubject !== null)) {
+      throw new AppError("forbidden", "This SSO account cannot be linked to the Hourglass user with its email", { reason: "link_refused" });
+    }
+    // A bound user keeps their email if the provider's now names another user's.
+    const emailTaken = bound && email !== bound.email ? await tx.user.findUnique({ where: { email } }) : null;
+    const data = {
+      ssoIssuer: input.issuer,
+      ssoSubject: input.subject,
+      ...(emailTaken || !email ? {} : { email }),
+      name: input.name,
+      roles: input.roles,
+      lastSignInAt: new Date(),
+    };
     const user = existing
-      ? await tx.user.update({
-          where: { id: existing.id },
-          data: { ssoSubject: input.subject, email, name: input.name, roles: input.roles, lastSignInAt: new Date() },
-        })
-      : await tx.user.create({
-          data: { ssoSubject: input.subject, email, name: input.name, roles: input.roles, lastSignInAt: new Date() },
-        });
+      ? await tx.user.update({ where: { id: existing.id }, data })
+      : await tx.user.create({ data: { ...data, email } });
     const actor: UserActor = { type: "user", id: user.id, email: user.email, name: user.name, roles: input.roles };
+    if (existing && !bound) {
+      await appendAudit(tx, actor, {
+        action: "user.sso_linked",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { issuer: input.issuer, subject: input.subject, by: "verified_email" },
+      });
+    }
     const changed = !existing || existing.roles.join() !== input.roles.join();
     await appendAudit(tx, actor, {
       action: "user.signed_in",

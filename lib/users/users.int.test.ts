@@ -31,6 +31,23 @@ describe("local sign-in", () => {
   });
 });
 
+describe("password attempt limit", () => {
+  it("locks an account after 5 attempts, even with the right password, and audits the refusal", async () => {
+    const u = await createUser(["approver"], { password: "correct horse" });
+    for (let i = 0; i < 5; i++) expect(await authenticateUser({ email: u.email, password: "wrong", address: "10.0.0.1" })).toBeNull();
+    await expect(authenticateUser({ email: u.email, password: "correct horse", address: "10.0.0.2" })).rejects.toMatchObject({ code: "rate_limited" });
+    const refused = await getDb().auditEvent.findMany({ where: { action: "user.sign_in_throttled" } });
+    expect(refused.at(-1)?.data).toMatchObject({ email: u.email, scopes: ["account"] });
+  });
+
+  it("locks an address after 20 attempts across accounts", async () => {
+    for (let i = 0; i < 20; i++) await authenticateUser({ email: `spray${i}@test.local`, password: "x", address: "10.9.9.9" });
+    const u = await createUser(["approver"], { password: "correct horse" });
+    await expect(authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.9" })).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.8" })).toMatchObject({ id: u.id });
+  });
+});
+
 describe("setUserRoles", () => {
   it("changes roles for an admin and audits from → to", async () => {
     const admin = await createUser(["admin"]);
@@ -62,17 +79,56 @@ describe("setUserRoles", () => {
   });
 });
 
+const ISSUER = "https://idp.example.com";
+
 describe("SSO users", () => {
   it("creates the user on first sign-in and follows group changes later", async () => {
-    const first = await syncSsoUser({ subject: "sso|42", email: "Pat@Example.com", name: "Pat", roles: ["approver"] });
+    const first = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sso|42", email: "Pat@Example.com", name: "Pat", roles: ["approver"] });
     expect(first.email).toBe("pat@example.com");
-    const again = await syncSsoUser({ subject: "sso|42", email: "pat@example.com", name: "Pat Q", roles: ["security"] });
+    const again = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sso|42", email: "pat@example.com", name: "Pat Q", roles: ["security"] });
     expect(again.id).toBe(first.id);
     expect((await findUserActor(first.id))?.roles).toEqual(["security"]);
   });
 
   it("refuses an SSO account whose groups map to no role", async () => {
-    await expect(syncSsoUser({ subject: "sso|43", email: "x@example.com", name: "X", roles: [] })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sso|43", email: "x@example.com", name: "X", roles: [] })).rejects.toMatchObject({ code: "forbidden" });
     expect(await getDb().user.count({ where: { email: "x@example.com" } })).toBe(0);
+  });
+
+  it("finds the account by issuer and subject, not by subject alone", async () => {
+    const a = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "same-sub", email: "a@example.com", name: "A", roles: ["approver"] });
+    const b = await syncSsoUser({ issuer: "https://other-idp.example.com", emailVerified: true, subject: "same-sub", email: "b@example.com", name: "B", roles: ["auditor"] });
+    expect(b.id).not.toBe(a.id);
+    const again = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "same-sub", email: "a@example.com", name: "A", roles: ["approver"] });
+    expect(again.id).toBe(a.id);
+  });
+
+  it("links an existing user by a verified email, and audits the link", async () => {
+    const local = await createUser(["requester"]);
+    const linked = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sub-link", email: local.email, name: "L", roles: ["approver"] });
+    expect(linked.id).toBe(local.id);
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: local.id } });
+    expect([row.ssoIssuer, row.ssoSubject]).toEqual([ISSUER, "sub-link"]);
+    const events = await getDb().auditEvent.findMany({ where: { subjectId: local.id, action: "user.sso_linked" } });
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toMatchObject({ issuer: ISSUER, subject: "sub-link", by: "verified_email" });
+  });
+
+  it("does not link an existing user by an email the provider has not verified", async () => {
+    const local = await createUser(["admin"]);
+    await expect(
+      syncSsoUser({ issuer: ISSUER, emailVerified: false, subject: "sub-unverified", email: local.email, name: "M", roles: ["approver"] }),
+    ).rejects.toMatchObject({ code: "forbidden", details: { reason: "link_refused" } });
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: local.id } });
+    expect([row.ssoSubject, row.roles]).toEqual([null, ["admin"]]);
+  });
+
+  it("never rebinds a user already bound to another SSO subject", async () => {
+    const first = await syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sub-owner", email: "owner-x@example.com", name: "O", roles: ["owner"] });
+    await expect(
+      syncSsoUser({ issuer: ISSUER, emailVerified: true, subject: "sub-intruder", email: "owner-x@example.com", name: "I", roles: ["admin"] }),
+    ).rejects.toMatchObject({ code: "forbidden", details: { reason: "link_refused" } });
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: first.id } });
+    expect([row.ssoSubject, row.roles]).toEqual(["sub-owner", ["owner"]]);
   });
 });

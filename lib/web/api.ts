@@ -3,7 +3,7 @@ import { AppError, isAppError } from "../errors";
 import { readLimited } from "../http/read-limited";
 import { authenticateBearer, type BearerActor } from "../api-tokens/authenticate-bearer";
 import { takeToken } from "./rate-limit";
-import { replayOrReserve, storeResponse, releaseReservation } from "../api-tokens/idempotency";
+import { holdReservation, replayOrReserve, storeResponse, releaseReservation } from "../api-tokens/idempotency";
 
 // The machine API's one wrapper: bearer auth, per-token rate limit, bounded JSON bodies,
 // Idempotency-Key, and every error as {"error": {"code", "message"}} with a 4xx — a 500 only
@@ -37,6 +37,7 @@ async function readJson(req: Request): Promise<unknown> {
 export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) {
   return async (req: Request, ctx?: Ctx): Promise<Response> => {
     let reservation: Awaited<ReturnType<typeof replayOrReserve>> | undefined;
+    let stopHolding: (() => void) | undefined;
     try {
       const auth = await authenticateBearer(req.headers.get("authorization"));
       const wait = takeToken(auth.tokenId);
@@ -51,6 +52,8 @@ export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) 
         const bodyHash = createHash("sha256").update(`${req.method} ${url.pathname}\n${JSON.stringify(body ?? null)}`).digest("hex");
         reservation = await replayOrReserve({ tokenId: auth.tokenId, key, bodyHash });
         if (reservation.replay) return Response.json(reservation.replay.body, { status: reservation.replay.status, headers: { "Idempotent-Replayed": "true" } });
+        // Renewed while the handler runs; if this process dies, the key is taken over once the lease ends.
+        if (reservation.reserved) stopHolding = holdReservation(reservation.reserved);
       }
       const result = await handler({ req, auth, body, params, url });
       const response = result instanceof Response ? result : Response.json(result);
@@ -65,6 +68,8 @@ export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) 
       if (isAppError(e) && e.code === "issuer_unavailable") return jsonError(e);
       console.error("[api]", e);
       return Response.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged" } }, { status: 500 });
+    } finally {
+      stopHolding?.();
     }
   };
 }

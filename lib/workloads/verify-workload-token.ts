@@ -14,10 +14,18 @@ export function looksLikeJwt(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 }
 
-/** `*` matches any run of characters; everything else is literal. */
+/**
+ * `*` matches any run of characters within one `:`-separated part of the subject; `**` matches
+ * across parts; everything else is literal. `repo:org/app:*` admits `repo:org/app:pull_request`
+ * but not `repo:org/app:pull_request:…`, which takes `repo:org/app:**`, written on purpose.
+ */
 export function subjectMatches(pattern: string, subject: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-  return re.test(subject);
+  const literal = (p: string) => p.replace(/[.+?^${}()|[\]\\*]/g, "\\$&");
+  const body = pattern
+    .split("**")
+    .map((across) => across.split("*").map(literal).join("[^:]*"))
+    .join(".*");
+  return new RegExp(`^${body}$`).test(subject);
 }
 
 const refuse = (reason: string, message: string) => new AppError("unauthenticated", message, { reason });

@@ -104,7 +104,7 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect((await call(ADMIN, { name: "z", issuer: "https://z.example", audience: "a", jwks: { keys: [pub] } })).status).toBe(201);
     // Only an admin may trust an issuer or list them.
     const owner = await getDb().user.findFirstOrThrow({ where: { roles: { has: "owner" } } });
-    const { token: ownerToken } = await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["admin:issuers"] });
+    const { token: ownerToken } = await createApiToken({ actor: { type: "user", id: owner.id, email: owner.email, name: owner.name, roles: owner.roles }, user: owner.email, scopes: ["identity:read"] });
     expect((await call(ownerToken, { name: "w", issuer: "https://w.example", audience: "a", jwks: { keys: [pub] } })).status).toBe(403);
     const list = async (token: string) => {
       const res = await workloadIssuers.GET(new Request("http://t/api/v1/workload-issuers", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
@@ -121,6 +121,14 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect(subjectMatches("repo:northwind/orders:ref:refs/heads/*", "repo:northwind/ordersX:ref:refs/heads/main")).toBe(false);
     expect(subjectMatches("system:serviceaccount:ns:sa", "system:serviceaccount:ns:sa2")).toBe(false);
     expect(subjectMatches("a.b", "aXb")).toBe(false);
+    // `*` stays inside one `:` part; crossing parts must be written as `**`.
+    expect(subjectMatches("repo:org/app:*", "repo:org/app:pull_request")).toBe(true);
+    expect(subjectMatches("repo:org/app:*", "repo:org/app:pull_request:evil")).toBe(false);
+    expect(subjectMatches("repo:org/app:ref:refs/heads/*", "repo:org/app:ref:refs/heads/feature/x")).toBe(true);
+    expect(subjectMatches("repo:org/*:ref:refs/heads/main", "repo:org/app:environment:prod:ref:refs/heads/main")).toBe(false);
+    expect(subjectMatches("repo:org/app:**", "repo:org/app:pull_request:evil")).toBe(true);
+    expect(subjectMatches("system:serviceaccount:*:sa", "system:serviceaccount:ns:sa")).toBe(true);
+    expect(subjectMatches("system:serviceaccount:*:sa", "system:serviceaccount:ns:x:sa")).toBe(false);
   });
 
   // Last: it withdraws the trust the tests above rely on.
@@ -136,7 +144,7 @@ describe("workload tokens from a trusted OIDC issuer", () => {
     expect((await getDb().grant.findUniqueOrThrow({ where: { id: r.json.grant.id } })).status).toBe("active");
     // Only an admin may withdraw trust; bad input is a 4xx with a code.
     const owner = await getDb().user.findFirstOrThrow({ where: { roles: { has: "owner" } } });
-    const { token: ownerToken } = await createApiToken({ actor: systemActor("test"), user: owner.email, scopes: ["admin:issuers"] });
+    const { token: ownerToken } = await createApiToken({ actor: { type: "user", id: owner.id, email: owner.email, name: owner.name, roles: owner.roles }, user: owner.email, scopes: ["identity:read"] });
     expect((await patch(ownerToken, "github-actions", { enabled: false })).status).toBe(403);
     expect((await patch(ADMIN, "github-actions", { enabled: "no" })).json.error.code).toBe("validation_failed");
     expect((await patch(ADMIN, "github-actions", { enabled: false, extra: 1 })).status).toBe(400);

@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/web/auth";
 
 export type SignInState = { error?: string; email?: string };
@@ -19,6 +19,9 @@ export async function signInWithPasswordAction(_prev: SignInState, form: FormDat
   } catch (e) {
     // signIn redirects by throwing; only Auth.js errors are ours to turn into a message.
     if (e instanceof AuthError) {
+      if (e instanceof CredentialsSignin && e.code === "rate_limited") {
+        return { email, error: "Too many failed sign-ins for this account or from this address. Try again in 15 minutes." };
+      }
       return { email, error: e.type === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again." };
     }
     throw e;

@@ -14,12 +14,25 @@ const errors: Record<string, string> = {
   Verification: "The sign-in link is no longer valid.",
 };
 
+// Why an SSO account was refused (lib/users/sso.ts), by the reason code the sign-in callback passes.
+const ssoRefusals: Record<string, string> = {
+  no_role: "Your SSO account is in no group that Hourglass maps to a role. Ask an administrator to add you to a mapped group.",
+  disabled: "This account is disabled in Hourglass. Ask an administrator.",
+  link_refused:
+    "Your SSO account cannot be linked to the Hourglass user with this email: the email is not verified by your identity provider, or that user is bound to another SSO account. Ask an administrator.",
+};
+
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
   const params = await searchParams;
   const next = typeof params.next === "string" ? params.next : "/";
   if (await currentActor()) redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
   const methods = signInMethods();
-  const error = typeof params.error === "string" ? (errors[params.error] ?? "Sign-in failed. Try again.") : null;
+  const error =
+    params.error === "SsoRefused"
+      ? (ssoRefusals[typeof params.reason === "string" ? params.reason : ""] ?? "Your SSO account may not sign in to Hourglass.")
+      : typeof params.error === "string"
+        ? (errors[params.error] ?? "Sign-in failed. Try again.")
+        : null;
 
   return (
     <main className="flex min-h-screen items-center justify-center px-4">

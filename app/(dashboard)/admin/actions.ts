@@ -1,120 +1,135 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { setUserRoles } from "@/lib/users/set-user-roles";
 import { createIssuer } from "@/lib/issuers/create-issuer";
 import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { AppError } from "@/lib/errors";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens/create-api-token";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { field, formAction, objectAction } from "@/lib/web/action";
 import { createTrustedIssuer, setTrustedIssuerEnabled } from "@/lib/workloads/create-trusted-issuer";
 
-export async function setUserRolesAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
-    await setUserRoles({ actor, userId: String(form.get("userId") ?? ""), roles: form.getAll("roles").map(String) as never });
-    return undefined;
-  }, "Roles saved");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+const refresh = (r: { ok: boolean }) => {
+  if (!r.ok) return;
+  revalidatePath("/admin");
+  revalidatePath("/account/tokens");
+};
 
-function jsonField(form: FormData, key: string): Record<string, unknown> {
-  const raw = String(form.get(key) ?? "").trim() || "{}";
+export const setUserRolesAction = formAction(
+  z.strictObject({ userId: field.text(100), roles: field.many(40) }),
+  async (actor, f) => {
+    await setUserRoles({ actor, userId: f.userId, roles: f.roles as never });
+    return undefined;
+  },
+  { message: "Roles saved", after: refresh },
+);
+
+function jsonField(raw: string, key: string): Record<string, unknown> {
   try {
-    const v = JSON.parse(raw);
+    const v = JSON.parse(raw.trim() || "{}");
     if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch {}
   throw new AppError("validation_failed", `${key}: write a JSON object, e.g. {"role": "orders_read"}`, { fields: { [key]: "Not a JSON object" } });
 }
 
-export async function createIssuerAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
-    await createIssuer({ actor, name: String(form.get("name") ?? ""), type: String(form.get("type") ?? "") as never, config: jsonField(form, "config") });
+export const createIssuerAction = formAction(
+  z.strictObject({ name: field.text(200), type: field.text(40), config: field.text(20_000) }),
+  async (actor, f) => {
+    await createIssuer({ actor, name: f.name, type: f.type as never, config: jsonField(f.config, "config") });
     return undefined;
-  }, "Issuer added; its secret is sealed");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { message: "Issuer added; its secret is sealed", after: refresh },
+);
 
-export async function createEntitlementAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
+export const createEntitlementAction = formAction(
+  z.strictObject({
+    name: field.text(200),
+    description: field.text(),
+    issuer: field.text(200),
+    target: field.text(20_000),
+    environment: field.text(40),
+    riskTier: field.text(40),
+    maxDuration: field.text(40),
+    approvalsRequired: field.optionalText(10),
+    securityApprovalRequired: field.checkbox(),
+    breakGlassAllowed: field.checkbox(),
+  }),
+  async (actor, f) => {
     await createEntitlement({
       actor,
-      name: String(form.get("name") ?? ""),
-      description: String(form.get("description") ?? ""),
-      issuer: String(form.get("issuer") ?? ""),
-      target: jsonField(form, "target"),
-      environment: String(form.get("environment") ?? "") as never,
-      riskTier: String(form.get("riskTier") ?? "") as never,
-      maxDuration: String(form.get("maxDuration") ?? ""),
-      approvalsRequired: Number(form.get("approvalsRequired") ?? 1),
-      securityApprovalRequired: form.get("securityApprovalRequired") === "on",
-      breakGlassAllowed: form.get("breakGlassAllowed") === "on",
+      name: f.name,
+      description: f.description,
+      issuer: f.issuer,
+      target: jsonField(f.target, "target"),
+      environment: f.environment as never,
+      riskTier: f.riskTier as never,
+      maxDuration: f.maxDuration,
+      approvalsRequired: Number(f.approvalsRequired ?? 1),
+      securityApprovalRequired: f.securityApprovalRequired,
+      breakGlassAllowed: f.breakGlassAllowed,
     });
     return undefined;
-  }, "Entitlement added");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { message: "Entitlement added", after: refresh },
+);
 
-export async function createApiTokenAction(_prev: ActionResult<{ token: string }> | null, form: FormData): Promise<ActionResult<{ token: string }>> {
-  const result = await runAction(async (actor) => {
-    const bound = String(form.get("boundTo") ?? "").trim();
+export const createApiTokenAction = formAction(
+  z.strictObject({ name: field.text(120), boundTo: field.text(320), scopes: field.many(60), expiresIn: field.optionalText(40) }),
+  async (actor, f) => {
+    const bound = f.boundTo.trim();
     const created = await createApiToken({
       actor,
-      name: String(form.get("name") ?? "") || "API token",
+      name: f.name || "API token",
       ...(bound.includes("@") ? { user: bound } : { identity: bound }),
-      scopes: form.getAll("scopes").map(String) as never,
-      expiresIn: String(form.get("expiresIn") ?? "") || undefined,
+      scopes: f.scopes as never,
+      expiresIn: f.expiresIn,
     });
     return { token: created.token };
-  });
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { after: refresh },
+);
 
-export async function revokeApiTokenAction(tokenId: string): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
+export const revokeApiTokenAction = objectAction(
+  z.strictObject({ tokenId: z.string().max(100) }),
+  async (actor, { tokenId }) => {
     await revokeApiToken({ actor, tokenId });
     return undefined;
-  }, "Token revoked");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { message: "Token revoked", after: refresh },
+);
 
 /** Inline keys as pasted: a JWKS document ({"keys": [...]}) or a bare array of keys. */
-function jwksField(form: FormData): { keys: { kty: string }[] } {
-  const raw = String(form.get("jwks") ?? "").trim();
+function jwksField(raw: string): { keys: { kty: string }[] } {
   let v: unknown;
   try {
-    v = JSON.parse(raw);
+    v = JSON.parse(raw.trim());
   } catch {
     throw new AppError("validation_failed", 'jwks: paste the issuer\'s JWKS as JSON, e.g. {"keys": [{"kty": "EC", …}]}', { fields: { jwks: "Not JSON" } });
   }
   return (Array.isArray(v) ? { keys: v } : v) as { keys: { kty: string }[] };
 }
 
-export async function createTrustedIssuerAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
-    const keys = String(form.get("keys") ?? "url");
+export const createTrustedIssuerAction = formAction(
+  z.strictObject({ name: field.text(200), issuer: field.text(2000), audience: field.text(2000), keys: field.text(10), jwksUrl: field.text(2000), jwks: field.text(100_000) }),
+  async (actor, f) => {
     await createTrustedIssuer({
       actor,
-      name: String(form.get("name") ?? ""),
-      issuer: String(form.get("issuer") ?? "").trim(),
-      audience: String(form.get("audience") ?? ""),
-      ...(keys === "inline" ? { jwks: jwksField(form) } : { jwksUrl: String(form.get("jwksUrl") ?? "").trim() }),
+      name: f.name,
+      issuer: f.issuer.trim(),
+      audience: f.audience,
+      ...(f.keys === "inline" ? { jwks: jwksField(f.jwks) } : { jwksUrl: f.jwksUrl.trim() }),
     });
     return undefined;
-  }, "Issuer trusted: bind identities to its subjects to let their workloads in");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { message: "Issuer trusted: bind identities to its subjects to let their workloads in", after: refresh },
+);
 
-export async function setTrustedIssuerEnabledAction(id: string, enabled: boolean): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
+export const setTrustedIssuerEnabledAction = objectAction(
+  z.strictObject({ id: z.string().max(200), enabled: z.boolean() }),
+  async (actor, { id, enabled }) => {
     await setTrustedIssuerEnabled({ actor, ref: id, enabled });
     return undefined;
-  }, enabled ? "Issuer trusted again" : "Trust withdrawn: grants that relied on its tokens are being re-evaluated");
-  if (result.ok) revalidatePath("/admin");
-  return result;
-}
+  },
+  { message: ({ enabled }) => (enabled ? "Issuer trusted again" : "Trust withdrawn: grants that relied on its tokens are being re-evaluated"), after: refresh },
+);

@@ -2,39 +2,47 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { attest, type AttestResult } from "@/lib/attestations/attest";
+import { z } from "zod";
+import { attest, attestationDecisions } from "@/lib/attestations/attest";
 import { createCampaign } from "@/lib/attestations/create-campaign";
 import { closeCampaign } from "@/lib/attestations/close-campaign";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { field, formAction, objectAction } from "@/lib/web/action";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "");
+export const attestAction = objectAction(
+  z.strictObject({
+    attestationIds: z.array(z.string().max(100)).max(200),
+    decision: z.enum(attestationDecisions),
+    comment: z.string().max(2000),
+    newOwnerUserId: z.string().max(100).optional(),
+  }),
+  (actor, input) => attest({ ...input, actor }),
+  { after: () => revalidatePath("/attestations") },
+);
 
-export async function attestAction(input: { attestationIds: string[]; decision: "keep" | "reduce" | "decommission" | "reassign"; comment: string; newOwnerUserId?: string }): Promise<ActionResult<AttestResult[]>> {
-  const result = await runAction((actor) => attest({ actor, ...input }));
-  revalidatePath("/attestations");
-  return result;
-}
-
-export async function createCampaignAction(_prev: ActionResult<{ id: string }> | null, form: FormData): Promise<ActionResult<{ id: string }>> {
-  const due = text(form, "dueDate");
-  const result = await runAction(async (actor) => {
+export const createCampaignAction = formAction(
+  z.strictObject({ name: field.text(200), environment: field.text(40), kind: field.text(40), dueDate: field.text(40), autoQuarantine: field.checkbox() }),
+  async (actor, f) => {
     const created = await createCampaign({
       actor,
-      name: text(form, "name"),
-      scope: { environment: text(form, "environment"), kind: text(form, "kind") },
+      name: f.name,
+      scope: { environment: f.environment, kind: f.kind },
       // A due date is the end of that day, in UTC like every date on screen.
-      dueAt: /^\d{4}-\d{2}-\d{2}$/.test(due) ? `${due}T23:59:59.000Z` : due,
-      autoQuarantine: form.get("autoQuarantine") === "on",
+      dueAt: /^\d{4}-\d{2}-\d{2}$/.test(f.dueDate) ? `${f.dueDate}T23:59:59.000Z` : f.dueDate,
+      autoQuarantine: f.autoQuarantine,
     });
     return { id: created.id };
-  });
-  if (result.ok) redirect(`/attestations/${result.data.id}`);
-  return result;
-}
+  },
+  { after: (r) => r.ok && redirect(`/attestations/${r.data.id}`) },
+);
 
-export async function closeCampaignAction(campaignId: string): Promise<ActionResult<{ attested: number; open: number }>> {
-  const result = await runAction((actor) => closeCampaign({ actor, campaignId }), "Campaign closed");
-  revalidatePath(`/attestations/${campaignId}`);
-  revalidatePath("/attestations");
-  return result;
-}
+export const closeCampaignAction = objectAction(
+  z.strictObject({ campaignId: z.string().max(100) }),
+  (actor, { campaignId }) => closeCampaign({ actor, campaignId }),
+  {
+    message: "Campaign closed",
+    after: (_r, input) => {
+      if (input) revalidatePath(`/attestations/${input.campaignId}`);
+      revalidatePath("/attestations");
+    },
+  },
+);

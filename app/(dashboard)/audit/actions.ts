@@ -1,9 +1,8 @@
 "use server";
 
-import { verifyAuditChain, type AuditVerification } from "@/lib/audit";
+import { z } from "zod";
+import { verifyAuditChain } from "@/lib/audit";
 import { getDb } from "@/lib/db";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { objectAction } from "@/lib/web/action";
 
-export async function verifyAuditChainAction(): Promise<ActionResult<AuditVerification>> {
-  return runAction((actor) => verifyAuditChain({ db: getDb(), actor }));
-}
+export const verifyAuditChainAction = objectAction(z.strictObject({}), (actor) => verifyAuditChain({ db: getDb(), actor }));

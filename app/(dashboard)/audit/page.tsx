@@ -9,13 +9,56 @@ import { VerifyButton } from "./_components/verify-button";
 
 export const metadata: Metadata = { title: "Audit" };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Where an event's subject is shown. */
+const SUBJECT_PAGES: Record<string, string> = {
+  grant: "/grants",
+  access_request: "/requests",
+  identity: "/identities",
+  exception: "/exceptions",
+  attestation_campaign: "/attestations",
+};
+
 export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
   const actor = await requireArea("audit");
   const sp = await searchParams;
   const beforeRaw = parseTextParam(sp, "before", 20);
   const before = beforeRaw && /^\d+$/.test(beforeRaw) ? BigInt(beforeRaw) : undefined;
-  const action = parseTextParam(sp, "action", 80);
-  const { rows, nextBefore } = await findAuditEvents({ actor, before, filters: { action } });
+  const text = (k: string, max = 200) => parseTextParam(sp, k, max);
+  const uuid = (k: string) => {
+    const v = text(k, 36);
+    return v && UUID.test(v) ? v : undefined;
+  };
+  const time = (k: string) => {
+    const v = text(k, 30);
+    const d = v ? new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(v) ? v : `${v}Z`) : undefined;
+    return d && !Number.isNaN(d.getTime()) ? { raw: v!, date: d } : undefined;
+  };
+  const filters = {
+    action: text("action", 80),
+    actor: text("actor"),
+    identity: uuid("identity"),
+    subjectType: text("subjectType", 40),
+    subjectId: text("subjectId", 80),
+    from: time("from"),
+    to: time("to"),
+  };
+  const { rows, nextBefore } = await findAuditEvents({
+    actor,
+    before,
+    filters: {
+      action: filters.action,
+      actor: filters.actor,
+      identityId: filters.identity,
+      subjectType: filters.subjectType,
+      subjectId: filters.subjectId,
+      from: filters.from?.date,
+      to: filters.to?.date,
+    },
+  });
+  const state = new URLSearchParams(
+    Object.entries({ ...filters, from: filters.from?.raw, to: filters.to?.raw }).filter(([, v]) => v) as [string, string][],
+  );
   return (
     <>
       <PageHeader
@@ -23,9 +66,31 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
         description="Every request, decision, issue, use and revoke, append-only. Each event carries the hash of the one before it, so an edited or deleted row breaks the chain."
         actions={<VerifyButton />}
       />
-      <form className="mb-3 flex gap-2 text-sm" role="search">
-        <input name="action" defaultValue={action} placeholder="Action starts with… (e.g. grant.)" className="w-72 rounded-md border border-zinc-300 px-2 py-1" />
+      <form className="mb-3 flex flex-wrap items-end gap-2 text-sm" role="search">
+        {(
+          [
+            ["actor", "Actor", "e-mail, identity name or id", filters.actor],
+            ["identity", "Identity id", "events about this identity", filters.identity],
+            ["action", "Action starts with", "e.g. grant.", filters.action],
+            ["subjectType", "Subject type", "grant, identity…", filters.subjectType],
+            ["subjectId", "Subject id", "", filters.subjectId],
+          ] as const
+        ).map(([name, label, placeholder, value]) => (
+          <label key={name} className="flex flex-col text-xs text-zinc-600">
+            {label}
+            <input name={name} defaultValue={value} placeholder={placeholder} className="w-44 rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+          </label>
+        ))}
+        <label className="flex flex-col text-xs text-zinc-600">
+          From (UTC)
+          <input name="from" type="datetime-local" defaultValue={filters.from?.raw.slice(0, 16)} className="rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+        </label>
+        <label className="flex flex-col text-xs text-zinc-600">
+          To (UTC)
+          <input name="to" type="datetime-local" defaultValue={filters.to?.raw.slice(0, 16)} className="rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+        </label>
         <button className="rounded-md border border-zinc-300 px-2 py-1">Filter</button>
+        {state.size ? <Link href="/audit" className="px-1 py-1 text-xs underline">Clear</Link> : null}
       </form>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
         <table className="w-full text-left text-sm">
@@ -52,10 +117,23 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
                   <td className="px-3 py-2 tabular-nums text-zinc-500">{e.seq}</td>
                   <td className="whitespace-nowrap px-3 py-2">{formatTime(e.at)}</td>
                   <td className="px-3 py-2">{e.actorLabel}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    <details>
+                      <summary className="cursor-pointer">{e.action}</summary>
+                      <pre className="mt-1 max-w-md overflow-x-auto whitespace-pre-wrap rounded bg-zinc-50 p-2 text-[11px] text-zinc-700">{JSON.stringify(e.data, null, 2)}</pre>
+                    </details>
+                  </td>
                   <td className="px-3 py-2 text-xs text-zinc-600">
-                    {e.subjectType}
-                    {e.subjectId ? ` ${e.subjectId.slice(0, 8)}` : ""}
+                    {e.subjectId && SUBJECT_PAGES[e.subjectType] ? (
+                      <Link className="underline" href={`${SUBJECT_PAGES[e.subjectType]}/${e.subjectId}`}>
+                        {e.subjectType} {e.subjectId.slice(0, 8)}
+                      </Link>
+                    ) : (
+                      <>
+                        {e.subjectType}
+                        {e.subjectId ? ` ${e.subjectId.slice(0, 8)}` : ""}
+                      </>
+                    )}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs text-zinc-400">{e.hash.slice(0, 12)}</td>
                 </tr>
@@ -66,7 +144,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
       </div>
       {nextBefore ? (
         <div className="mt-3 text-sm">
-          <Link className="underline" href={`/audit?before=${nextBefore}${action ? `&action=${encodeURIComponent(action)}` : ""}`}>
+          <Link className="underline" href={`/audit?${new URLSearchParams([...state, ["before", nextBefore]])}`}>
             Older events →
           </Link>
         </div>

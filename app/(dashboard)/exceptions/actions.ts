@@ -2,69 +2,74 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { proposeException } from "@/lib/exceptions/propose-exception";
 import { reviewException, type ExceptionDecision } from "@/lib/exceptions/review-exception";
 import { resubmitException } from "@/lib/exceptions/resubmit-exception";
 import { revokeException } from "@/lib/exceptions/revoke-exception";
 import { renewException } from "@/lib/exceptions/renew-exception";
 import type { ExceptionRiskRating } from "@/lib/exceptions/limits";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { field, formAction } from "@/lib/web/action";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "");
-/** Empty optional fields are left out, so the domain uses its default (or the renewed exception's value). */
-const optional = (form: FormData, key: string) => text(form, key).trim() || undefined;
-const proposal = (form: FormData) => ({
-  justification: text(form, "justification"),
-  riskRating: text(form, "riskRating") as ExceptionRiskRating,
-  compensatingControls: text(form, "compensatingControls"),
-  requestedEndAt: text(form, "requestedEndAt"),
-  reviewCadenceDays: optional(form, "reviewCadenceDays"),
+// The proposal's fields; empty optional ones are left out, so the domain uses its default (or
+// the renewed exception's value).
+const proposalFields = {
+  justification: field.text(),
+  riskRating: field.text(20),
+  compensatingControls: field.text(),
+  requestedEndAt: field.text(40),
+  reviewCadenceDays: field.optionalText(10),
+};
+const proposal = (f: { justification: string; riskRating: string; compensatingControls: string; requestedEndAt: string; reviewCadenceDays?: string }) => ({
+  justification: f.justification,
+  riskRating: f.riskRating as ExceptionRiskRating,
+  compensatingControls: f.compensatingControls,
+  requestedEndAt: f.requestedEndAt,
+  reviewCadenceDays: f.reviewCadenceDays?.trim() || undefined,
 });
+const refresh = (_r: unknown, input: { exceptionId: string } | undefined) => input && revalidatePath(`/exceptions/${input.exceptionId}`);
 
-export async function proposeExceptionAction(_prev: ActionResult<{ id: string }> | null, form: FormData): Promise<ActionResult<{ id: string }>> {
-  const result = await runAction(async (actor) => {
-    const { id } = await proposeException({ actor, identityId: text(form, "identityId"), entitlementId: text(form, "entitlementId"), ...proposal(form) });
+export const proposeExceptionAction = formAction(
+  z.strictObject({ identityId: field.text(100), entitlementId: field.text(100), ...proposalFields }),
+  async (actor, f) => {
+    const { id } = await proposeException({ actor, identityId: f.identityId, entitlementId: f.entitlementId, ...proposal(f) });
     return { id };
-  });
-  if (result.ok) redirect(`/exceptions/${result.data.id}`);
-  return result;
-}
+  },
+  { after: (r) => r.ok && redirect(`/exceptions/${r.data.id}`) },
+);
 
-export async function reviewExceptionAction(_prev: ActionResult<{ status: string }> | null, form: FormData): Promise<ActionResult<{ status: string }>> {
-  const exceptionId = text(form, "exceptionId");
-  const result = await runAction(async (actor) => {
-    const r = await reviewException({ actor, exceptionId, decision: text(form, "decision") as ExceptionDecision, comment: text(form, "comment") });
+export const reviewExceptionAction = formAction(
+  z.strictObject({ exceptionId: field.text(100), decision: field.text(20), comment: field.text() }),
+  async (actor, f) => {
+    const r = await reviewException({ actor, exceptionId: f.exceptionId, decision: f.decision as ExceptionDecision, comment: f.comment });
     return { status: r.status };
-  });
-  revalidatePath(`/exceptions/${exceptionId}`);
-  return result;
-}
+  },
+  { after: refresh },
+);
 
-export async function resubmitExceptionAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const exceptionId = text(form, "exceptionId");
-  const result = await runAction(async (actor) => {
-    await resubmitException({ actor, exceptionId, ...proposal(form) });
+export const resubmitExceptionAction = formAction(
+  z.strictObject({ exceptionId: field.text(100), ...proposalFields }),
+  async (actor, f) => {
+    await resubmitException({ actor, exceptionId: f.exceptionId, ...proposal(f) });
     return undefined;
-  }, "Resubmitted for review");
-  revalidatePath(`/exceptions/${exceptionId}`);
-  return result;
-}
+  },
+  { message: "Resubmitted for review", after: refresh },
+);
 
-export async function revokeExceptionAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const exceptionId = text(form, "exceptionId");
-  const result = await runAction(async (actor) => {
-    await revokeException({ actor, exceptionId, comment: text(form, "comment") });
+export const revokeExceptionAction = formAction(
+  z.strictObject({ exceptionId: field.text(100), comment: field.text() }),
+  async (actor, f) => {
+    await revokeException({ actor, exceptionId: f.exceptionId, comment: f.comment });
     return undefined;
-  }, "Ending it: the standing access is being revoked");
-  revalidatePath(`/exceptions/${exceptionId}`);
-  return result;
-}
+  },
+  { message: "Ending it: the standing access is being revoked", after: refresh },
+);
 
-export async function renewExceptionAction(_prev: ActionResult<{ id: string }> | null, form: FormData): Promise<ActionResult<{ id: string }>> {
-  const result = await runAction(async (actor) => {
-    const { id } = await renewException({ actor, exceptionId: text(form, "exceptionId"), ...proposal(form) });
+export const renewExceptionAction = formAction(
+  z.strictObject({ exceptionId: field.text(100), ...proposalFields }),
+  async (actor, f) => {
+    const { id } = await renewException({ actor, exceptionId: f.exceptionId, ...proposal(f) });
     return { id };
-  });
-  if (result.ok) redirect(`/exceptions/${result.data.id}`);
-  return result;
-}
+  },
+  { after: (r) => r.ok && redirect(`/exceptions/${r.data.id}`) },
+);

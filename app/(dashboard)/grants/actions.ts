@@ -1,45 +1,40 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { revokeGrant } from "@/lib/grants/revoke-grant";
 import { extendGrant } from "@/lib/grants/extend-grant";
 import { forceResolveGrant } from "@/lib/grants/force-resolve-grant";
 import { takeCredential } from "@/lib/grants/take-credential";
-import type { Credential } from "@/lib/issuers/types";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { field, formAction, objectAction } from "@/lib/web/action";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "");
+const refresh = (_r: unknown, input: { grantId: string } | undefined) => input && revalidatePath(`/grants/${input.grantId}`);
 
-export async function revokeGrantAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const grantId = text(form, "grantId");
-  const result = await runAction(async (actor) => {
-    await revokeGrant({ actor, grantId, reason: text(form, "reason") === "emergency" ? "emergency" : "early", comment: text(form, "comment") });
+export const revokeGrantAction = formAction(
+  z.strictObject({ grantId: field.text(100), reason: field.text(40), comment: field.text() }),
+  async (actor, f) => {
+    await revokeGrant({ actor, grantId: f.grantId, reason: f.reason === "emergency" ? "emergency" : "early", comment: f.comment });
     return undefined;
-  }, "Revocation started");
-  revalidatePath(`/grants/${grantId}`);
-  return result;
-}
+  },
+  { message: "Revocation started", after: refresh },
+);
 
-export async function extendGrantAction(_prev: ActionResult<{ status: string }> | null, form: FormData): Promise<ActionResult<{ status: string }>> {
-  const grantId = text(form, "grantId");
-  const result = await runAction(async (actor) => {
-    const r = await extendGrant({ actor, grantId, durationSec: Math.round(Number(text(form, "durationMin")) * 60), justification: text(form, "justification") });
+export const extendGrantAction = formAction(
+  z.strictObject({ grantId: field.text(100), durationMin: field.text(20), justification: field.text() }),
+  async (actor, f) => {
+    const r = await extendGrant({ actor, grantId: f.grantId, durationSec: Math.round(Number(f.durationMin) * 60), justification: f.justification });
     return { status: r.status };
-  });
-  revalidatePath(`/grants/${grantId}`);
-  return result;
-}
+  },
+  { after: refresh },
+);
 
-export async function forceResolveGrantAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const grantId = text(form, "grantId");
-  const result = await runAction(async (actor) => {
-    await forceResolveGrant({ actor, grantId, note: text(form, "note") });
+export const forceResolveGrantAction = formAction(
+  z.strictObject({ grantId: field.text(100), note: field.text() }),
+  async (actor, f) => {
+    await forceResolveGrant({ actor, grantId: f.grantId, note: f.note });
     return undefined;
-  }, "Grant closed by force-resolve");
-  revalidatePath(`/grants/${grantId}`);
-  return result;
-}
+  },
+  { message: "Grant closed by force-resolve", after: refresh },
+);
 
-export async function takeCredentialAction(grantId: string): Promise<ActionResult<Credential | null>> {
-  return runAction((actor) => takeCredential({ actor, grantId }));
-}
+export const takeCredentialAction = objectAction(z.strictObject({ grantId: z.string().max(100) }), (actor, { grantId }) => takeCredential({ actor, grantId }));

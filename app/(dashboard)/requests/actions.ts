@@ -2,47 +2,54 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { createRequest } from "@/lib/requests/create-request";
 import { cancelRequest } from "@/lib/requests/cancel-request";
 import { completeBreakGlassReview } from "@/lib/requests/complete-break-glass-review";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { field, formAction, objectAction } from "@/lib/web/action";
 
-const text = (form: FormData, key: string) => String(form.get(key) ?? "");
-
-export async function createRequestAction(_prev: ActionResult<{ id: string }> | null, form: FormData): Promise<ActionResult<{ id: string }>> {
-  const result = await runAction(async (actor) => {
+export const createRequestAction = formAction(
+  z.strictObject({
+    identityId: field.text(100),
+    entitlementId: field.text(100),
+    durationMin: field.text(20),
+    justification: field.text(),
+    ticketRef: field.text(120),
+    incidentRef: field.text(120),
+    changeRef: field.text(120),
+    breakGlass: field.checkbox(),
+  }),
+  async (actor, f) => {
     const created = await createRequest({
       actor,
-      identityId: text(form, "identityId"),
-      entitlementId: text(form, "entitlementId"),
-      durationSec: Math.round(Number(text(form, "durationMin")) * 60),
-      justification: text(form, "justification"),
-      ticketRef: text(form, "ticketRef"),
-      incidentRef: text(form, "incidentRef"),
-      changeRef: text(form, "changeRef"),
-      breakGlass: form.get("breakGlass") === "on",
+      identityId: f.identityId,
+      entitlementId: f.entitlementId,
+      durationSec: Math.round(Number(f.durationMin) * 60),
+      justification: f.justification,
+      ticketRef: f.ticketRef,
+      incidentRef: f.incidentRef,
+      changeRef: f.changeRef,
+      breakGlass: f.breakGlass,
     });
     return { id: created.id };
-  });
-  if (result.ok) redirect(`/requests/${result.data.id}`);
-  return result;
-}
+  },
+  { after: (r) => r.ok && redirect(`/requests/${r.data.id}`) },
+);
 
-export async function cancelRequestAction(requestId: string): Promise<ActionResult> {
-  const result = await runAction(async (actor) => {
+export const cancelRequestAction = objectAction(
+  z.strictObject({ requestId: z.string().max(100) }),
+  async (actor, { requestId }) => {
     await cancelRequest({ actor, requestId });
     return undefined;
-  }, "Request cancelled");
-  if (result.ok) revalidatePath(`/requests/${requestId}`);
-  return result;
-}
+  },
+  { message: "Request cancelled", after: (r, input) => r.ok && input && revalidatePath(`/requests/${input.requestId}`) },
+);
 
-export async function completeReviewAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const requestId = text(form, "requestId");
-  const result = await runAction(async (actor) => {
-    await completeBreakGlassReview({ actor, requestId, findings: text(form, "findings") });
+export const completeReviewAction = formAction(
+  z.strictObject({ requestId: field.text(100), findings: field.text(4000) }),
+  async (actor, f) => {
+    await completeBreakGlassReview({ actor, requestId: f.requestId, findings: f.findings });
     return undefined;
-  }, "Review completed");
-  if (result.ok) revalidatePath(`/requests/${requestId}`);
-  return result;
-}
+  },
+  { message: "Review completed", after: (r, input) => r.ok && input && revalidatePath(`/requests/${input.requestId}`) },
+);

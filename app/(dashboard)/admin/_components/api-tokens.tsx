@@ -9,7 +9,8 @@ type Token = { id: string; name: string; prefix: string; boundTo: string; scopes
 const input = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm";
 const commonScopes = ["request:create", "request:approve", "request:read_all", "grant:read_all", "identity:read", "exception:propose", "audit:read", "metrics:read"];
 
-export function ApiTokens({ tokens }: { tokens: Token[] }) {
+/** Every token (an admin), or with `self` the signed-in user's own: bound to them, with scopes they hold. */
+export function ApiTokens({ tokens, self }: { tokens: Token[]; self?: { email: string; scopes: string[] } }) {
   const [state, action, pending] = useActionState<ActionResult<{ token: string }> | null, FormData>(createApiTokenAction, null);
   const [revoking, start] = useTransition();
   return (
@@ -47,7 +48,7 @@ export function ApiTokens({ tokens }: { tokens: Token[] }) {
                   {t.revokedAt ? (
                     <span className="text-xs text-zinc-500">revoked {formatTime(t.revokedAt)}</span>
                   ) : (
-                    <button disabled={revoking} onClick={() => start(async () => void (await revokeApiTokenAction(t.id)))} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
+                    <button disabled={revoking} onClick={() => start(async () => void (await revokeApiTokenAction({ tokenId: t.id })))} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
                       Revoke
                     </button>
                   )}
@@ -60,13 +61,17 @@ export function ApiTokens({ tokens }: { tokens: Token[] }) {
       <form action={action} className="space-y-2 border-t border-zinc-200 p-4 text-sm" aria-label="Create an API token">
         <div className="flex flex-wrap gap-2">
           <input name="name" placeholder="name, e.g. nightly-export" aria-label="Token name" className={`${input} w-56`} />
-          <input name="boundTo" required placeholder="identity name, or a user's email" aria-label="Bound to" className={`${input} w-72`} />
+          {self ? (
+            <input type="hidden" name="boundTo" value={self.email} />
+          ) : (
+            <input name="boundTo" required placeholder="identity name (your own email for a token of yours)" aria-label="Bound to" className={`${input} w-72`} />
+          )}
           <input name="expiresIn" placeholder="expires in, e.g. P30D" aria-label="Expires in" className={`${input} w-40`} />
         </div>
         <div className="flex flex-wrap gap-3">
-          {commonScopes.map((s) => (
+          {(self?.scopes ?? commonScopes).map((s, i) => (
             <label key={s} className="flex items-center gap-1 text-xs">
-              <input type="checkbox" name="scopes" value={s} defaultChecked={s === "request:create"} /> {s}
+              <input type="checkbox" name="scopes" value={s} defaultChecked={self ? i === 0 : s === "request:create"} /> {s}
             </label>
           ))}
         </div>

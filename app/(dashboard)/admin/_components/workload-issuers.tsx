@@ -33,7 +33,7 @@ export function WorkloadIssuers({ issuers }: { issuers: TrustedIssuer[] }) {
       )
     )
       return;
-    start(async () => setToggleResult(await setTrustedIssuerEnabledAction(i.id, !i.enabled)));
+    start(async () => setToggleResult(await setTrustedIssuerEnabledAction({ id: i.id, enabled: !i.enabled })));
   };
 
   return (

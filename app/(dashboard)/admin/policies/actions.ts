@@ -1,18 +1,33 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { savePolicies } from "@/lib/policy/save-policies";
-import { simulatePolicies, type Simulation } from "@/lib/policy/simulate";
-import { runAction, type ActionResult } from "@/lib/web/action";
+import { simulatePolicies } from "@/lib/policy/simulate";
+import { objectAction } from "@/lib/web/action";
 
-export type SimulateInput = Parameters<typeof simulatePolicies>[0] extends infer T ? Omit<T, "actor"> : never;
+const simulateInput = z.strictObject({
+  text: z.string().max(200_000).optional(),
+  request: z
+    .strictObject({
+      identityId: z.string().max(100),
+      entitlementId: z.string().max(100),
+      durationSec: z.number(),
+      ticketRef: z.string().max(120).optional(),
+      incidentRef: z.string().max(120).optional(),
+      changeRef: z.string().max(120).optional(),
+      breakGlass: z.boolean().optional(),
+      attestation: z.enum(["none", "api_token", "oidc"]).optional(),
+      requesterOnCall: z.boolean().optional(),
+    })
+    .optional(),
+  days: z.number().optional(),
+});
 
-export async function simulatePoliciesAction(input: SimulateInput): Promise<ActionResult<Simulation>> {
-  return runAction((actor) => simulatePolicies({ actor, ...input }));
-}
+export const simulatePoliciesAction = objectAction(simulateInput, (actor, input) => simulatePolicies({ ...input, actor }));
 
-export async function savePoliciesAction(input: { text: string; comment: string }): Promise<ActionResult<{ version: number; added: string[]; removed: string[] }>> {
-  const result = await runAction((actor) => savePolicies({ actor, ...input }));
-  if (result.ok) revalidatePath("/admin/policies");
-  return result;
-}
+export const savePoliciesAction = objectAction(
+  z.strictObject({ text: z.string().max(200_000), comment: z.string().max(2000) }),
+  (actor, input) => savePolicies({ ...input, actor }),
+  { after: (r) => r.ok && revalidatePath("/admin/policies") },
+);

@@ -77,7 +77,7 @@ export function ApprovalQueue(props: Props) {
   const openDrawer = useCallback((row: RequestRow) => {
     setDrawerError(null);
     start(async () => {
-      const r = await requestContextAction(row.id);
+      const r = await requestContextAction({ requestId: row.id });
       if (r.ok) setDrawer(r.data);
       else setDrawerError(r.error.message);
     });

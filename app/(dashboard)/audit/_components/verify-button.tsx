@@ -8,7 +8,7 @@ import { verifyAuditChainAction } from "../actions";
 type State = ActionResult<AuditVerification> | null;
 
 export function VerifyButton() {
-  const [state, action, pending] = useActionState<State>(() => verifyAuditChainAction(), null);
+  const [state, action, pending] = useActionState<State>(() => verifyAuditChainAction({}), null);
   return (
     <form action={action} className="flex items-center gap-3">
       <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-60">

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatDate, formatTime } from "@/components/ui/format";
 import { StatusChangeForm } from "./_components/status-change-form";
+import { DelegateForm, WithdrawDelegationForm } from "./_components/delegation-forms";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -95,6 +96,10 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
                       <Link className="underline" href={`/identities/${p.id}`}>
                         {p.name}
                       </Link>
+                      <span className="text-xs text-zinc-500">
+                        {" "}
+                        ({p.active ? `${p.entitlements} entitlement${p.entitlements === 1 ? "" : "s"}, until ${formatDate(p.endsAt)}` : "ended or withdrawn"})
+                      </span>
                     </span>
                   ))}
                 </dd>
@@ -166,7 +171,33 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
         </Table>
       </Section>
 
-      <Section title={i.grantCount > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
+      {i.mayManageDelegations || i.delegation.actedForBy.length ? (
+        <Section title="Agents acting for it" count={i.delegation.actedForBy.length} testId="identity-delegations">
+          <div className={`${card} space-y-3`}>
+            {i.delegation.actedForBy.length ? (
+              <ul className="space-y-2">
+                {i.delegation.actedForBy.map((d) => (
+                  <li key={d.id} className="flex flex-wrap items-center justify-between gap-2" data-agent={d.name}>
+                    <span>
+                      <Link className="font-medium underline" href={`/identities/${d.id}`}>
+                        {d.name}
+                      </Link>{" "}
+                      <span className="text-zinc-600">{d.active ? `may ask for ${d.entitlements} entitlement${d.entitlements === 1 ? "" : "s"} until ${formatDate(d.endsAt)}` : "ended or withdrawn"}</span>
+                    </span>
+                    {d.active && i.mayManageDelegations ? <WithdrawDelegationForm principalId={i.id} agentId={d.id} agentName={d.name} /> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-zinc-500">No agent acts for this identity.</p>
+            )}
+            {i.mayManageDelegations ? <DelegateForm principalId={i.id} /> : null}
+          </div>
+        </Section>
+      ) : null}
+
+      {i.grants ? (
+      <Section title={(i.grantCount ?? 0) > i.grants.length ? `Grants, the latest ${i.grants.length}` : "Grants"} count={i.grantCount} testId="identity-grants">
         <Table head={["Entitlement", "Issuer", "Status", "Issued", "Ends", "Revoked"]} rows={i.grants.length} empty="No grant yet.">
           {i.grants.map((g) => (
             <tr key={g.id}>
@@ -192,7 +223,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.exceptions ? (
       <Section title="Exceptions" count={i.exceptions.length} testId="identity-exceptions">
         <Table head={["Entitlement", "Status", "Risk", "Why", "Proposed by", "Accepted by", "Ends"]} rows={i.exceptions.length} empty="No standing access was ever asked for.">
           {i.exceptions.map((e) => (
@@ -212,7 +245,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.attestations ? (
       <Section title="Attestations" count={i.attestations.length} testId="identity-attestations">
         <Table head={["Campaign", "Due", "Decision", "By", "When", "Comment"]} rows={i.attestations.length} empty="Not part of any attestation campaign yet.">
           {i.attestations.map((a) => (
@@ -227,7 +262,9 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           ))}
         </Table>
       </Section>
+      ) : null}
 
+      {i.audit ? (
       <Section title="Audit trail" count={i.audit.length} testId="identity-audit">
         {i.audit.length ? (
           <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
@@ -245,6 +282,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           <p className="text-sm text-zinc-500">No event recorded about this identity.</p>
         )}
       </Section>
+      ) : null}
     </>
   );
 }

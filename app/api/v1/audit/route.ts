@@ -1,14 +1,34 @@
+import { z } from "zod";
 import { apiRoute } from "@/lib/web/api";
 import { findAuditEvents } from "@/lib/audit-log/find-audit-events";
 import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
-/** NDJSON export, newest first, 1,000 events a page; the next page's cursor is in X-Next-Cursor. */
+const query = z
+  .object({
+    cursor: z.string().regex(/^\d{1,19}$/, "cursor must be a value returned in X-Next-Cursor").optional(),
+    action: z.string().max(80).optional(),
+    actor: z.string().max(200).optional(),
+    identity: z.uuid().optional(),
+    subjectType: z.string().max(40).optional(),
+    subjectId: z.string().max(80).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+/** NDJSON export, newest first, 1,000 events a page, filtered like the Audit page; the next page's cursor is in X-Next-Cursor. */
 export const GET = apiRoute(async ({ auth, url }) => {
-  const cursor = url.searchParams.get("cursor");
-  if (cursor !== null && !/^\d{1,19}$/.test(cursor)) throw new AppError("validation_failed", "cursor must be a value returned in X-Next-Cursor");
-  const page = await findAuditEvents({ actor: auth.actor, before: cursor ? BigInt(cursor) : undefined, take: 1000 });
+  const parsed = query.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw new AppError("validation_failed", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const q = parsed.data;
+  const page = await findAuditEvents({
+    actor: auth.actor,
+    before: q.cursor ? BigInt(q.cursor) : undefined,
+    take: 1000,
+    filters: { action: q.action, actor: q.actor, identityId: q.identity, subjectType: q.subjectType, subjectId: q.subjectId, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
+  });
   const body = page.rows.map((r) => JSON.stringify(r)).join("\n") + (page.rows.length ? "\n" : "");
   return new Response(body, { headers: { "Content-Type": "application/x-ndjson", ...(page.nextBefore ? { "X-Next-Cursor": page.nextBefore } : {}) } });
 });

@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 // would have to keep the secret.
 export const POST = apiRoute(async ({ auth, body }) => {
   const input = parseInput(createTokenBody, objectBody(body));
-  return Response.json(await createApiToken({ actor: auth.actor, ...input, scopes: input.scopes as never }), { status: 201 });
+  return Response.json(await createApiToken({ ...input, scopes: input.scopes as never, actor: auth.actor }), { status: 201 });
 });

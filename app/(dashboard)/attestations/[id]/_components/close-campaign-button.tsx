@@ -15,7 +15,7 @@ export function CloseCampaignButton({ campaignId, open }: { campaignId: string; 
         onClick={() => {
           if (open > 0 && !window.confirm(`${open} identit${open === 1 ? "y is" : "ies are"} still unattested. Close the campaign anyway?`)) return;
           start(async () => {
-            const r = await closeCampaignAction(campaignId);
+            const r = await closeCampaignAction({ campaignId });
             setError(r.ok ? null : r.error.message);
           });
         }}

@@ -13,7 +13,7 @@ export function CancelButton({ requestId }: { requestId: string }) {
         disabled={pending}
         onClick={() =>
           start(async () => {
-            const r = await cancelRequestAction(requestId);
+            const r = await cancelRequestAction({ requestId });
             setError(r.ok ? null : r.error.message);
           })
         }

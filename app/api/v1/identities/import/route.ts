@@ -1,13 +1,15 @@
+import type { Session } from "next-auth";
 import { auth } from "@/lib/web/auth";
 import { findUserActor } from "@/lib/users/get-user-actor";
+import { authenticateBearer } from "@/lib/api-tokens/authenticate-bearer";
 import { importIdentities, importRefused } from "@/lib/identities/import-identities";
 import { MAX_IMPORT_BYTES } from "@/lib/identities/import-rows";
 import { AppError, isAppError } from "@/lib/errors";
 import { readLimited } from "@/lib/http/read-limited";
 
 // POST /api/v1/identities/import[?dryRun=true][&upsert=true], body text/csv or application/json.
-// Signed-in users for now (the session cookie); API tokens come with the machine API. A cross-site
-// form cannot send these content types, and the session cookie is SameSite=Lax.
+// An API token (Authorization: Bearer) or a signed-in user (the session cookie, for the import
+// page). A cross-site form cannot send these content types, and the session cookie is SameSite=Lax.
 // 201 with the report; 200 for a clean dry run; 400 with {error: {code, message, details: {errors}}}
 // when any row has a problem (dry run or not: nothing is written); 413 too large; 415 other types.
 
@@ -15,9 +17,7 @@ export const dynamic = "force-dynamic";
 
 export async function POST(req: Request): Promise<Response> {
   try {
-    const session = await auth();
-    const actor = session?.user?.id ? await findUserActor(session.user.id) : null;
-    if (!actor) throw new AppError("unauthenticated", "Sign in first");
+    const actor = await caller(req);
     const url = new URL(req.url);
     const dryRun = flag(url, "dryRun");
     const upsert = flag(url, "upsert");
@@ -31,6 +31,19 @@ export async function POST(req: Request): Promise<Response> {
     console.error("[api] identities/import", e);
     return Response.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged" } }, { status: 500 });
   }
+}
+
+async function caller(req: Request) {
+  const bearer = req.headers.get("authorization");
+  if (bearer) return (await authenticateBearer(bearer)).actor;
+  // No session can be read (outside a request, a bad cookie): not signed in.
+  let session: Session | null = null;
+  try {
+    session = await auth();
+  } catch {}
+  const actor = session?.user?.id ? await findUserActor(session.user.id) : null;
+  if (!actor) throw new AppError("unauthenticated", "Sign in first, or send Authorization: Bearer <token>");
+  return actor;
 }
 
 function flag(url: URL, key: string): boolean {

@@ -1,0 +1,105 @@
+"use client";
+
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { PrivilegeMetrics } from "@/lib/metrics/get-privilege-metrics";
+
+const COLORS = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d", "#dc2626"];
+
+type Series = Record<string, string | number | null>[];
+
+function csv(rows: Series): string {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown) => (v === null || v === undefined ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+}
+
+function Panel({ id, question, unit, rows, href, hrefLabel, children }: { id: string; question: string; unit: string; rows: Series; href: string; hrefLabel: string; children: React.ReactNode }) {
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([csv(rows)], { type: "text/csv" }));
+    const a = Object.assign(document.createElement("a"), { href: url, download: `${id}.csv` });
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <section className="rounded-lg border border-zinc-200 bg-white p-4" data-chart={id} aria-labelledby={`${id}-title`}>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id={`${id}-title`} className="text-sm font-semibold">{question}</h2>
+        <span className="text-xs text-zinc-500">{unit}</span>
+      </div>
+      <div className="mt-3 h-64">
+        {rows.length === 0 ? (
+          <p className="flex h-full items-center justify-center text-sm text-zinc-500" data-empty>No data in this range.</p>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">{children as React.ReactElement}</ResponsiveContainer>
+        )}
+      </div>
+      <div className="mt-2 flex flex-wrap gap-4 text-xs">
+        <a className="text-blue-700 hover:underline" href={href}>{hrefLabel}</a>
+        <button type="button" className="text-blue-700 hover:underline" onClick={download} disabled={rows.length === 0}>Download CSV</button>
+      </div>
+      <pre hidden data-series={id}>{JSON.stringify(rows)}</pre>
+    </section>
+  );
+}
+
+const tick = (bucket: "hour" | "day") => (v: string) => {
+  const d = new Date(v);
+  return bucket === "hour" ? `${String(d.getUTCHours()).padStart(2, "0")}:00` : `${d.getUTCMonth() + 1}/${d.getUTCDate()}`;
+};
+
+export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
+  // privilege-hours: one row per bucket, one column per (JIT breakdown key) plus "standing".
+  const keys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit").map((p) => `JIT ${p.key}`))].sort();
+  const hasStanding = m.privilegeHoursSeries.some((p) => p.kind === "standing");
+  const byBucket = new Map<string, Record<string, string | number>>();
+  for (const p of m.privilegeHoursSeries) {
+    const row = byBucket.get(p.bucket) ?? { bucket: p.bucket };
+    const col = p.kind === "jit" ? `JIT ${p.key}` : "standing";
+    row[col] = Math.round(((Number(row[col] ?? 0) + p.hours) * 1e4)) / 1e4;
+    byBucket.set(p.bucket, row);
+  }
+  const hours = [...byBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
+  const lag = m.revocationLagSeries.map((p) => ({ bucket: p.bucket, grants: p.count, p50: p.p50, p95: p.p95, max: p.max }));
+  const dist = m.durationDistribution.some((b) => b.requested || b.held) ? m.durationDistribution.map((b) => ({ bin: b.bin, requested: b.requested, held: b.held })) : [];
+  const fmt = tick(m.bucket);
+  return (
+    <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
+      <Panel id="privilege-hours" question="How much privilege was live, and how much of it was standing?" unit={`privilege-hours per ${m.bucket}`} rows={hours} href="/grants?status=active" hrefLabel="Live grants">
+        <AreaChart data={hours} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
+          <YAxis fontSize={11} label={{ value: "hours", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <Tooltip labelFormatter={(v) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC"} formatter={(v) => `${Number(v).toFixed(2)} h`} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {keys.map((k, i) => (
+            <Area key={k} dataKey={k} stackId="h" type="stepAfter" stroke={COLORS[i % COLORS.length]} fill={COLORS[i % COLORS.length]} fillOpacity={0.5} isAnimationActive={false} />
+          ))}
+          {hasStanding && <Area dataKey="standing" stackId="h" type="stepAfter" stroke="#71717a" fill="#a1a1aa" fillOpacity={0.6} isAnimationActive={false} />}
+        </AreaChart>
+      </Panel>
+      <Panel id="revocation-lag" question="How long after a window ended was the revoke verified?" unit="seconds" rows={lag} href="/grants?status=revoked" hrefLabel="Revoked grants">
+        <LineChart data={lag} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
+          <YAxis fontSize={11} label={{ value: "seconds", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <Tooltip labelFormatter={(v) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC"} formatter={(v) => `${Number(v).toFixed(3)} s`} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Line dataKey="p50" stroke="#2563eb" dot={false} isAnimationActive={false} />
+          <Line dataKey="p95" stroke="#d97706" dot={false} isAnimationActive={false} />
+          <Line dataKey="max" stroke="#dc2626" dot={false} isAnimationActive={false} />
+        </LineChart>
+      </Panel>
+      <Panel id="duration" question="How long was privilege asked for, and how long was it held?" unit="grants per duration" rows={dist} href="/requests" hrefLabel="Requests">
+        <BarChart data={dist} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bin" fontSize={11} />
+          <YAxis fontSize={11} allowDecimals={false} label={{ value: "grants", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Bar dataKey="requested" fill="#93c5fd" isAnimationActive={false} />
+          <Bar dataKey="held" fill="#2563eb" isAnimationActive={false} />
+        </BarChart>
+      </Panel>
+    </div>
+  );
+}
