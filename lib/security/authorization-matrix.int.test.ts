@@ -60,6 +60,7 @@ const needs: Record<string, Needs> = {
   "GET /issuers": anyOf("admin:issuers"),
   "POST /issuers": anyOf("admin:issuers"),
   "GET /metrics/privilege": anyOf("metrics:read"),
+  "GET /metrics/prometheus": anyOf("metrics:read"),
   "GET /openapi.json": open,
   "GET /policies": anyOf("admin:policies"),
   "POST /policies": anyOf("admin:policies"),
