@@ -107,7 +107,9 @@ export async function verdict(ids: string[], target: PgTarget): Promise<Verdict>
       WHERE "subjectId" = ANY(${ids}::text[]) AND action IN ('grant.issued', 'grant.revoked')
       GROUP BY "subjectId", action HAVING count(*) > 1) d`;
   const live = new Set(grants.filter((g) => g.status === "active").map((g) => roleNameFor(g.id)));
-  const roles = await target.liveRoles();
+  // Only this scenario's roles: other grants may share the target.
+  const mine = new Set(ids.map(roleNameFor));
+  const roles = (await target.liveRoles()).filter((r) => mine.has(r));
   return {
     grants: grants.length,
     notEnded: grants.filter((g) => g.status !== "revoked").length,

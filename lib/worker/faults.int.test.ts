@@ -63,17 +63,17 @@ afterAll(async () => {
   await database.drop();
 });
 
-describe("fault injection", { timeout: 60_000 }, () => {
-  it("three workers on one database revoke each of 300 grants ending at once exactly once", async () => {
+describe("fault injection", { timeout: 150_000 }, () => {
+  it("three workers on one database revoke each of 200 grants ending at once exactly once", async () => {
     const ws = [worker(), worker(), worker()];
     await Promise.all(ws.map((w) => w.ready));
-    const ids = await seed(300, 600_000);
-    await waitFor("300 grants active", allActive(ids), 40_000, 250);
+    const ids = await seed(200, 600_000);
+    await waitFor("200 grants active", allActive(ids), 60_000, 250);
     await endWindowsIn(ids, 1000);
-    await waitFor("300 grants revoked", allRevoked(ids), 40_000, 250);
+    await waitFor("200 grants revoked", allRevoked(ids), 60_000, 250);
     const v = await expectClean(ids, { maxLagMs: 15_000 });
     await Promise.all(ws.map((w) => w.stop()));
-    console.log(`[faults] 3 workers, 300 grants: worst lag ${v.worstLagMs} ms`);
+    console.log(`[faults] 3 workers, 200 grants: worst lag ${v.worstLagMs} ms`);
   });
 
   it("a worker whose clock is two minutes behind still revokes on time, on the database's clock", async () => {
