@@ -2,8 +2,6 @@
 
 export const REVOKE_MAX_ATTEMPTS = 12;
 export const ISSUE_MAX_ATTEMPTS = 5;
-/** Lease on a claimed row: if the worker dies mid-call, another may take the row after this. */
-export const CLAIM_LEASE_MS = 30_000;
 /** An irrevocable grant is still retried, once a day, until it succeeds or an admin resolves it. */
 export const IRREVOCABLE_RETRY_MS = 24 * 3600_000;
 

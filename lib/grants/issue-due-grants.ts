@@ -9,31 +9,45 @@ import { issuerErrorKind } from "../issuers/types";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
 import { mapWithConcurrency } from "../concurrency";
-import { CLAIM_LEASE_MS, ISSUE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { ISSUE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { CALL_DEADLINE_MS, dbClockFrom, laterSql, leaseMs, nowSql, withDeadline, keepLeases } from "./lease";
 import { wakeWorkers } from "../worker/wake";
 
-type Claimed = { id: string; attempts: number };
+type Claimed = { id: string; attempts: number; claimedAt?: Date };
 
 /** Who receives the credential in the response that issued it (the machine API's caller). */
 export type DeliverTo = Actor;
 
 /**
  * Issues approved grants through their issuer. The call happens between two durable states: the
- * row stays `issuing` (leased) until the issuer answered, so a crash is retried and the driver's
- * idempotency (same grant id → same privilege) means no second, unknown credential.
+ * row stays `issuing` (leased, the lease renewed while the call runs) until the issuer answered,
+ * so a crash is retried and the driver's idempotency (same grant id → same privilege) means no
+ * second, unknown credential. Leases and windows are on the database's clock.
  */
-export async function issueDueGrants({ db, now = new Date(), limit = 32, concurrency = 8 }: { db: Db; now?: Date; limit?: number; concurrency?: number }): Promise<number> {
-  const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
-  const claimed = await db.$queryRaw<Claimed[]>`
-    UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${lease}, "updatedAt" = now()
+export async function issueDueGrants({ db, now, limit = 32, concurrency = 8 }: { db: Db; /** Simulated "now" (tests); the database's clock otherwise. */ now?: Date; limit?: number; concurrency?: number }): Promise<number> {
+  const ms = leaseMs();
+  const claimed = await db.$queryRaw<Required<Claimed>[]>`
+    UPDATE "Grant" g SET attempts = g.attempts + 1, "nextAttemptAt" = ${laterSql(ms, now)}, "issueLeaseUntil" = ${laterSql(ms, now)}, "updatedAt" = now()
     WHERE g.id IN (
       SELECT id FROM "Grant"
-      WHERE status = 'issuing' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
+      WHERE status = 'issuing' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${nowSql(now)})
       ORDER BY "createdAt" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING g.id, g.attempts`;
+    RETURNING g.id, g.attempts, ${nowSql(now)} AS "claimedAt"`;
   if (claimed.length === 0) return 0;
-  await mapWithConcurrency(claimed, concurrency, (c) => issueOne(db, c));
+  const leases = keepLeases(db, "issue", claimed, ms);
+  try {
+    await mapWithConcurrency(claimed, concurrency, async (c) => {
+      if (!leases.holds(c.id)) return;
+      try {
+        await issueOne(db, c);
+      } finally {
+        leases.release(c.id);
+      }
+    });
+  } finally {
+    leases.stop();
+  }
   return claimed.length;
 }
 
@@ -71,6 +85,7 @@ export function activation(args: { grantId: string; issuerName: string; result: 
       // Attempts count the revoke from here on.
       attempts: 0,
       nextAttemptAt: null,
+      issueLeaseUntil: null,
       lastError: null,
     },
   };
@@ -83,24 +98,33 @@ export type GrantToIssue = Pick<Prisma.GrantGetPayload<{ include: typeof issueIn
 
 async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: GrantToIssue): Promise<IssueOutcome> {
   const grant = loaded?.id === claim.id ? loaded : await db.grant.findUniqueOrThrow({ where: { id: claim.id }, include: issueInclude });
+  // The database's clock when the worker claimed the grant (the process's own clock for a grant
+  // issued in the request that created it, which the same process stamped).
+  const clock = claim.claimedAt ? dbClockFrom(claim.claimedAt) : () => new Date();
   // The window starts when the privilege exists, not when it was approved.
-  const durationMs = grant.request ? grant.request.durationSec * 1000 : Math.max(0, (grant.exception?.expiresAt ?? grant.expiresAt).getTime() - Date.now());
-  const expiresAt = grant.exceptionId ? (grant.exception?.expiresAt ?? grant.expiresAt) : new Date(Date.now() + durationMs);
+  const durationMs = grant.request ? grant.request.durationSec * 1000 : Math.max(0, (grant.exception?.expiresAt ?? grant.expiresAt).getTime() - clock().getTime());
+  const expiresAt = grant.exceptionId ? (grant.exception?.expiresAt ?? grant.expiresAt) : new Date(clock().getTime() + durationMs);
   try {
     const driver = await driverFor(grant.issuer);
-    const result = await driver.grant({
+    const result = await withDeadline("The issuer's grant", CALL_DEADLINE_MS, () => driver.grant({
       grantId: grant.id,
       identity: { id: grant.identity.id, name: grant.identity.name, kind: grant.identity.kind, environment: grant.identity.environment },
       entitlement: { id: grant.entitlement.id, name: grant.entitlement.name, target: grant.entitlement.target },
       expiresAt,
       publicKey: grant.request?.publicKey,
-    });
-    const done = activation({ grantId: grant.id, issuerName: grant.issuer.name, result, expiresAt, issuedAt: new Date(), attempt: claim.attempts, deliverTo });
+    }));
+    const done = activation({ grantId: grant.id, issuerName: grant.issuer.name, result, expiresAt, issuedAt: clock(), attempt: claim.attempts, deliverTo });
     return await db.$transaction(async (tx): Promise<IssueOutcome> => {
-      const n = await tx.grant.updateMany({ where: { id: grant.id, status: "issuing" }, data: done.data });
+      // Only the claim that is still ours lands: a worker that lost its lease (another took the
+      // grant over) discards its result, so no credential is delivered twice.
+      const n = await tx.grant.updateMany({ where: { id: grant.id, status: "issuing", attempts: claim.attempts }, data: done.data });
       if (n.count === 0) {
-        // Revoked while we were issuing: make sure the revoke runs after this issue.
-        await tx.grant.updateMany({ where: { id: grant.id, status: { in: ["revoking", "revoked"] } }, data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null } });
+        // Revoked while we were issuing: make sure the revoke runs after this issue, on what it created.
+        const again = await tx.grant.updateMany({
+          where: { id: grant.id, status: { in: ["revoking", "revoked", "revoke_failed", "irrevocable", "issue_failed"] } },
+          data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null, issueLeaseUntil: null },
+        });
+        if (again.count === 0) return { status: "failed", error: "Another worker took this grant over" };
         await appendAudit(tx, systemActor("worker"), { action: "grant.issued_after_revoke", subjectType: "grant", subjectId: grant.id, data: { reference: result.reference } });
         await wakeWorkers(tx, "grant.revoking");
         return { status: "revoked" };
@@ -118,8 +142,8 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
       if (giveUp) {
         // Whatever the issuer may have half-created is cleaned up by the revoke path.
         const n = await tx.grant.updateMany({
-          where: { id: grant.id, status: "issuing" },
-          data: { status: "revoking", revokeReason: "issue_failed", revokeRequestedAt: new Date(), lastError: message, nextAttemptAt: new Date(), attempts: 0 },
+          where: { id: grant.id, status: "issuing", attempts: claim.attempts },
+          data: { status: "revoking", revokeReason: "issue_failed", revokeRequestedAt: clock(), lastError: message, nextAttemptAt: clock(), attempts: 0 },
         });
         if (n.count === 0) return;
         await appendAudit(tx, systemActor("worker"), { action: "grant.issue_failed", subjectType: "grant", subjectId: grant.id, data: { error: message, kind, attempts: claim.attempts } });
@@ -132,7 +156,7 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
         });
         await wakeWorkers(tx, "grant.revoking");
       } else {
-        await tx.grant.updateMany({ where: { id: grant.id, status: "issuing" }, data: { lastError: message, nextAttemptAt: new Date(Date.now() + retryDelayMs(claim.attempts)) } });
+        await tx.grant.updateMany({ where: { id: grant.id, status: "issuing", attempts: claim.attempts }, data: { lastError: message, nextAttemptAt: new Date(clock().getTime() + retryDelayMs(claim.attempts)) } });
         await appendAudit(tx, systemActor("worker"), { action: "grant.issue_retry", subjectType: "grant", subjectId: grant.id, data: { error: message, attempt: claim.attempts } });
       }
     });
@@ -142,11 +166,17 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
 
 /**
  * Issues, in the caller's request, a grant the caller created already claimed (createRequest with
- * `issueInline`: attempt 1, leased for CLAIM_LEASE_MS), so the worker leaves it alone unless the
- * caller dies. With `deliverTo`, the credential is returned here, once, and never stored.
+ * `issueInline`: attempt 1, leased), so the worker leaves it alone unless the caller dies; the
+ * lease is renewed while the call runs. With `deliverTo`, the credential is returned here, once,
+ * and never stored.
  */
 export async function issueClaimedGrant({ db, grantId, deliverTo, loaded }: { db: Db; grantId: string; deliverTo?: DeliverTo; /** The grant as just written, with its relations, to skip reading it back. */ loaded?: GrantToIssue }): Promise<IssueOutcome> {
-  return issueOne(db, { id: grantId, attempts: 1 }, deliverTo, loaded);
+  const leases = keepLeases(db, "issue", [{ id: grantId, attempts: 1 }]);
+  try {
+    return await issueOne(db, { id: grantId, attempts: 1 }, deliverTo, loaded);
+  } finally {
+    leases.stop();
+  }
 }
 
 export async function nextIssueDue(db: Db): Promise<Date | null> {

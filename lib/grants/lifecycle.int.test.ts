@@ -211,7 +211,8 @@ describe("grants through a real issuer", () => {
     const grant = await getDb().grant.findFirstOrThrow({ where: { requestId: req.id } });
     target.failWith.revoke = 503;
     await revokeGrant({ actor: owner, grantId: grant.id, comment: "finished", reason: "early" });
-    for (let i = 0; i < REVOKE_MAX_ATTEMPTS; i++) await revokeDueGrants({ db: getDb(), now: new Date(Date.now() + (i + 1) * 61_000) });
+    // Steps past the longest retry delay (60 s + 25 % jitter) on the simulated clock the failures are stamped with.
+    for (let i = 0; i < REVOKE_MAX_ATTEMPTS; i++) await revokeDueGrants({ db: getDb(), now: new Date(Date.now() + (i + 1) * 80_000) });
     delete target.failWith.revoke;
     const g = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } });
     expect(g).toMatchObject({ status: "irrevocable", attempts: REVOKE_MAX_ATTEMPTS });

@@ -5,7 +5,8 @@ import { driverFor } from "../issuers/registry";
 import { issuerErrorKind, type GrantRef } from "../issuers/types";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
-import { CLAIM_LEASE_MS, IRREVOCABLE_RETRY_MS, REVOKE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { IRREVOCABLE_RETRY_MS, REVOKE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { CALL_DEADLINE_MS, dbClockFrom, keepLeases, laterSql, leaseMs, nowSql, withDeadline, type DbClock } from "./lease";
 import { mapWithConcurrency } from "../concurrency";
 
 type Claimed = {
@@ -16,6 +17,7 @@ type Claimed = {
   expiresAt: Date;
   revokeReason: string;
   attempts: number;
+  claimedAt: Date;
 };
 
 /**
@@ -23,55 +25,84 @@ type Claimed = {
  * its issuer, verifies the revoke against the issuer, and records the outcome. Safe to run in many
  * processes at once: rows are claimed with FOR UPDATE SKIP LOCKED and leased while in flight.
  */
-export async function revokeDueGrants({ db, now = new Date(), limit = 64, concurrency = 16 }: { db: Db; now?: Date; limit?: number; concurrency?: number }): Promise<number> {
-  const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
+export async function revokeDueGrants({ db, now, limit = 64, concurrency = 16 }: { db: Db; /** Simulated "now" (tests); the database's clock otherwise. */ now?: Date; limit?: number; concurrency?: number }): Promise<number> {
+  const ms = leaseMs();
   const claimed = await db.$queryRaw<Claimed[]>`
     UPDATE "Grant" g SET
       status = 'revoking',
-      "revokeRequestedAt" = coalesce(g."revokeRequestedAt", ${now}),
+      "revokeRequestedAt" = coalesce(g."revokeRequestedAt", ${nowSql(now)}),
       "revokeReason" = coalesce(g."revokeReason", CASE WHEN g."exceptionId" IS NOT NULL THEN 'exception_ended' ELSE 'expired' END::"RevokeReason"),
       attempts = g.attempts + 1,
-      "nextAttemptAt" = ${lease},
+      "nextAttemptAt" = ${laterSql(ms, now)},
       "credentialSealed" = NULL,
       "updatedAt" = now()
     WHERE g.id IN (
       SELECT id FROM "Grant"
-      WHERE (status = 'active' AND "expiresAt" <= ${now})
-         OR (status IN ('revoking', 'revoke_failed', 'irrevocable') AND "nextAttemptAt" <= ${now})
+      WHERE (status = 'active' AND "expiresAt" <= ${nowSql(now)})
+         OR (status IN ('revoking', 'revoke_failed', 'irrevocable') AND "nextAttemptAt" <= ${nowSql(now)})
       ORDER BY coalesce("nextAttemptAt", "expiresAt")
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
-    RETURNING g.id, g."issuerId", g."issuerRef", g."issuerMeta", g."expiresAt", g."revokeReason"::text AS "revokeReason", g.attempts`;
+    RETURNING g.id, g."issuerId", g."issuerRef", g."issuerMeta", g."expiresAt", g."revokeReason"::text AS "revokeReason", g.attempts, ${nowSql(now)} AS "claimedAt"`;
   if (claimed.length === 0) return 0;
+  const clock = dbClockFrom(claimed[0].claimedAt);
 
   const issuers = new Map((await db.issuer.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.issuerId))] } } })).map((i) => [i.id, i]));
-  const outcomes = await mapWithConcurrency(claimed, concurrency, (grant) => revokeAtIssuer(grant, issuers.get(grant.issuerId)!));
-  const revoked = outcomes.filter((o): o is Revoked => o.ok);
-  if (revoked.length) await recordRevoked(db, revoked);
-  for (const o of outcomes) if (!o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
+  // Each grant's lease is renewed until its own call is over, not only while the batch is young.
+  const leases = keepLeases(db, "revoke", claimed, ms);
+  let outcomes: (Revoked | Failed | null)[];
+  try {
+    outcomes = await mapWithConcurrency(claimed, concurrency, async (grant) => {
+      // Taken over by another worker while it waited its turn (this worker lost the database for a lease).
+      if (!leases.holds(grant.id)) return null;
+      try {
+        return await revokeAtIssuer(grant, issuers.get(grant.issuerId)!, clock);
+      } finally {
+        leases.release(grant.id);
+      }
+    });
+  } finally {
+    leases.stop();
+  }
+  const revoked = outcomes.filter((o): o is Revoked => o?.ok === true);
+  if (revoked.length) await recordRevoked(db, revoked, now);
+  for (const o of outcomes) if (o && !o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
   return claimed.length;
 }
 
 type Revoked = { ok: true; grant: Claimed; at: Date };
 type Failed = { ok: false; grant: Claimed; at: Date; error: unknown };
 
-async function revokeAtIssuer(grant: Claimed, issuer: Parameters<typeof driverFor>[0]): Promise<Revoked | Failed> {
-  const ref: GrantRef = { grantId: grant.id, reference: grant.issuerRef ?? "", meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
+async function revokeAtIssuer(grant: Claimed, issuer: Parameters<typeof driverFor>[0], clock: DbClock): Promise<Revoked | Failed> {
   try {
     const driver = await driverFor(issuer);
-    await driver.revoke(ref);
-    if (!(await driver.verifyRevoked(ref))) throw new Error("The issuer still shows the privilege after the revoke");
-    // The instant the issuer confirmed: what the revocation lag is measured to.
-    return { ok: true, grant, at: new Date() };
+    // A grant whose issue never recorded a reference (revoked while issuing, or a failed issue) is
+    // found by its id: every issuer derives what it creates from the grant id.
+    const ref: GrantRef = { grantId: grant.id, reference: grant.issuerRef || driver.referenceFor(grant.id), meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
+    await withDeadline("The issuer's revoke", CALL_DEADLINE_MS, () => driver.revoke(ref));
+    if (!(await withDeadline("The issuer's verification", CALL_DEADLINE_MS, () => driver.verifyRevoked(ref)))) throw new Error("The issuer still shows the privilege after the revoke");
+    // The instant the issuer confirmed, on the database's clock: what the revocation lag is measured to.
+    return { ok: true, grant, at: clock() };
   } catch (error) {
-    return { ok: false, grant, at: new Date(), error };
+    return { ok: false, grant, at: clock(), error };
   }
 }
 
-/** Records a batch of confirmed revokes in one transaction: one status update, one audit append. */
-async function recordRevoked(db: Db, done: Revoked[]) {
+/**
+ * Records a batch of confirmed revokes in one transaction: one status update, one audit append.
+ * Only the claim that is still this worker's counts (same attempt, still revoking). A grant whose
+ * issue call may still land (revoked while issuing) is confirmed only after that call's lease:
+ * until then it stays `revoking`, due again when the lease ends, so a role created by an issue
+ * that raced the revoke is revoked too.
+ */
+async function recordRevoked(db: Db, done: Revoked[], now?: Date) {
   await db.$transaction(async (tx) => {
-    const values = done.map((d) => ({ id: d.grant.id, at: d.at.toISOString() }));
+    const values = done.map((d) => ({ id: d.grant.id, at: d.at.toISOString(), attempts: d.grant.attempts }));
+    const deferred = await tx.$queryRaw<{ id: string; until: Date }[]>`
+      UPDATE "Grant" g SET "nextAttemptAt" = g."issueLeaseUntil", "updatedAt" = now()
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, at text, attempts int)
+      WHERE g.id = v.id AND g.status = 'revoking' AND g.attempts = v.attempts AND g."issueLeaseUntil" > ${nowSql(now)}
+      RETURNING g.id::text, g."issueLeaseUntil" AS until`;
     // A failed issue keeps its error: it says why the grant never became active.
     const updated = await tx.$queryRaw<{ id: string }[]>`
       UPDATE "Grant" g SET
@@ -79,15 +110,22 @@ async function recordRevoked(db: Db, done: Revoked[]) {
         "revokedAt" = (v.at::timestamptz AT TIME ZONE 'UTC'), "nextAttemptAt" = NULL,
         "lastError" = CASE WHEN g."revokeReason" = 'issue_failed' THEN g."lastError" ELSE NULL END,
         "updatedAt" = now()
-      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, at text)
-      WHERE g.id = v.id AND g.status = 'revoking'
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id uuid, at text, attempts int)
+      WHERE g.id = v.id AND g.status = 'revoking' AND g.attempts = v.attempts AND (g."issueLeaseUntil" IS NULL OR g."issueLeaseUntil" <= ${nowSql(now)})
       RETURNING g.id`;
-    // Rows resolved by someone else meanwhile (force-resolve) are left as they are.
+    // Rows resolved by someone else meanwhile (force-resolve, another worker) are left as they are.
     const mine = new Set(updated.map((u) => u.id));
-    await appendAuditMany(
-      tx,
-      systemActor("worker"),
-      done
+    const waiting = new Map(deferred.map((d) => [d.id, d.until]));
+    await appendAuditMany(tx, systemActor("worker"), [
+      ...done
+        .filter((d) => waiting.has(d.grant.id))
+        .map((d) => ({
+          action: "grant.revoke_recheck_scheduled",
+          subjectType: "grant",
+          subjectId: d.grant.id,
+          data: { reason: "an issue call may still land", recheckAt: waiting.get(d.grant.id)!.toISOString(), attempts: d.grant.attempts },
+        })),
+      ...done
         .filter((d) => mine.has(d.grant.id))
         .map((d) => ({
           action: d.grant.revokeReason === "issue_failed" ? "grant.issue_cleaned_up" : "grant.revoked",
@@ -95,7 +133,7 @@ async function recordRevoked(db: Db, done: Revoked[]) {
           subjectId: d.grant.id,
           data: { reason: d.grant.revokeReason, verified: true, attempts: d.grant.attempts, revokedAt: d.at.toISOString(), lagMs: d.at.getTime() - d.grant.expiresAt.getTime() },
         })),
-    );
+    ]);
   });
 }
 
@@ -107,7 +145,7 @@ async function recordFailure(db: Db, grant: Claimed, issuerId: string, error: un
   await db.$transaction(async (tx) => {
     const before = await tx.grant.findUnique({ where: { id: grant.id }, select: { status: true } });
     const n = await tx.grant.updateMany({
-      where: { id: grant.id, status: "revoking" },
+      where: { id: grant.id, status: "revoking", attempts: grant.attempts },
       data: { status: irrevocable ? "irrevocable" : "revoke_failed", lastError: message, nextAttemptAt: next },
     });
     if (n.count === 0) return;

@@ -304,6 +304,8 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
   return {
     type: "postgres",
 
+    referenceFor: roleNameFor,
+
     async grant(input): Promise<IssueResult> {
       const target = postgresTargetSchema.safeParse(input.entitlement.target ?? {});
       if (!target.success) {

@@ -55,6 +55,8 @@ export const createTokenIssuer: IssuerFactory = ({ config }) => {
     type: "token",
     selfContained: true,
 
+    referenceFor: (grantId) => grantId,
+
     async grant(input): Promise<IssueResult> {
       const target = tokenTargetSchema.safeParse(input.entitlement.target ?? {});
       if (!target.success) {

@@ -7,6 +7,9 @@
 // - grant() is idempotent per `grantId`: calling it again for the same grant (after a crash between
 //   the issuer call and the database write) must not create a second privilege; it returns the
 //   same reference and, where the system allows, a fresh credential for it.
+// - What grant() creates is found from the grant id alone: referenceFor(grantId) is the reference
+//   revoke() and verifyRevoked() work with when no issue was ever recorded (revoked while issuing,
+//   a failed issue, a worker killed mid-issue), so a revoke that raced an issue ends what it made.
 // - revoke() is idempotent: "already gone" is success. It must end live use where the system
 //   allows (sessions, connections), not only future logins.
 // - verifyRevoked() checks the target system itself, never our database.
@@ -56,6 +59,8 @@ export interface IssuerDriver {
    */
   readonly selfContained?: boolean;
   grant(input: IssueInput): Promise<IssueResult>;
+  /** The reference grant() gives (or would give) the grant with this id, derived from the id alone. */
+  referenceFor(grantId: string): string;
   revoke(ref: GrantRef): Promise<void>;
   verifyRevoked(ref: GrantRef): Promise<boolean>;
   /** Moves the native expiry of a live grant (after an approved extension). */

@@ -123,6 +123,10 @@ export const createWebhookIssuer: IssuerFactory = ({ config, secret }) => {
   return {
     type: "webhook",
 
+    // The endpoint's own reference is recorded when the issue is; until then the revoke names the
+    // grant, whose id every call carries.
+    referenceFor: (grantId) => grantId,
+
     async grant(input): Promise<IssueResult> {
       const identity = { id: input.identity.id, name: input.identity.name, kind: input.identity.kind, environment: input.identity.environment };
       const entitlement = { id: input.entitlement.id, name: input.entitlement.name, target: input.entitlement.target ?? null };

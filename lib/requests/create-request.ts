@@ -7,7 +7,7 @@ import { parseInput } from "../validation";
 import type { Decision } from "../policy/decision";
 import type { AccessRequest, Entitlement, Grant, Identity, Issuer, RequestStatus } from "../generated/prisma/client";
 import { writeAtOnce, type Insert } from "../write-at-once";
-import { CLAIM_LEASE_MS } from "../grants/backoff";
+import { leaseMs } from "../grants/lease";
 import { activation } from "../grants/issue-due-grants";
 import { driverFor } from "../issuers/registry";
 import type { Credential, IssueResult } from "../issuers/types";
@@ -188,7 +188,8 @@ export async function createRequest({
       lastError: null,
       // Claimed by the caller (attempt 1, leased), so the worker does not race it for the grant.
       attempts: issueInline ? 1 : 0,
-      nextAttemptAt: issueInline ? new Date(now.getTime() + CLAIM_LEASE_MS) : null,
+      nextAttemptAt: issueInline ? new Date(now.getTime() + leaseMs()) : null,
+      issueLeaseUntil: issueInline ? new Date(now.getTime() + leaseMs()) : null,
       createdAt: now,
       updatedAt: now,
       ...(done?.data ?? {}),

@@ -17,6 +17,7 @@ import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants"
 import { nextRevokedTokenPrune, pruneRevokedTokens } from "../issuers/token";
 import { WAKE_CHANNEL, parseWake } from "./wake";
 import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/checkpoints";
+import { databaseClockOffsetMs } from "../grants/lease";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
@@ -26,8 +27,8 @@ export type Lane = {
   name: string;
   /** Does what is due now; returns how many items it handled (more than 0 means "look again"). */
   run: (db: Db, now: Date) => Promise<number>;
-  /** The next instant this lane has work, or null when nothing is scheduled. */
-  next: (db: Db) => Promise<Date | null>;
+  /** The next instant this lane has work (on the database's clock), or null when nothing is scheduled. */
+  next: (db: Db, now: Date) => Promise<Date | null>;
 };
 
 const earliest = (...dates: (Date | null)[]) => dates.reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
@@ -36,11 +37,12 @@ let lastFullHealthCheck = 0;
 const FULL_HEALTH_MS = 60_000;
 
 export const lanes: Lane[] = [
-  { name: "revoke", run: (db, now) => revokeDueGrants({ db, now }), next: nextRevokeDue },
+  // Grants are claimed, leased and revoked on the database's clock (now() in SQL).
+  { name: "revoke", run: (db) => revokeDueGrants({ db }), next: nextRevokeDue },
   { name: "policy-drift", run: (db, now) => reevaluateGrants({ db, now }), next: async () => nextReevaluation() },
   {
     name: "issue",
-    run: async (db, now) => (await issueDueGrants({ db, now })) + (await syncExtensions({ db })),
+    run: async (db) => (await issueDueGrants({ db })) + (await syncExtensions({ db })),
     next: nextIssueDue,
   },
   {
@@ -68,7 +70,7 @@ export const lanes: Lane[] = [
       // Recovered issuers make their failed revokes due; report them as work so lanes wake.
       return probeUnhealthyIssuers({ db });
     },
-    next: async (db) => new Date(Math.min(lastFullHealthCheck + FULL_HEALTH_MS, (await anyUnhealthyIssuer(db)) ? Date.now() + 1000 : Infinity)),
+    next: async (db, now) => new Date(now.getTime() + Math.min(lastFullHealthCheck + FULL_HEALTH_MS - Date.now(), (await anyUnhealthyIssuer(db)) ? 1000 : Infinity)),
   },
 ];
 
@@ -83,6 +85,10 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let stopped = false;
+  // The database's clock minus this process's: every due instant is the database's, so a process
+  // whose clock is off still wakes on time.
+  let clockOffsetMs = 0;
+  const dbNow = () => Date.now() + clockOffsetMs;
   let listener: pg.Client | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let heartbeatStop: (() => void) | undefined;
@@ -110,7 +116,7 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
       };
       st.until = until;
       st.interrupt = done;
-      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      const timer = setTimeout(done, Math.max(0, until - dbNow()));
     });
 
   async function listen() {
@@ -138,20 +144,21 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   async function runLane(lane: Lane) {
     const st: LaneState = { until: 0, interrupt: null, announced: Infinity };
     states.push(st);
+    await clockKnown;
     while (!stopped) {
       try {
         st.announced = Infinity;
-        const handled = await lane.run(db, new Date());
+        const handled = await lane.run(db, new Date(dbNow()));
         if (handled > 0) {
           if (lane.name === "issuer-health") wake();
           continue;
         }
-        const next = await lane.next(db);
-        await sleep(st, Math.min(Date.now() + MAX_SLEEP_MS, next ? next.getTime() : Infinity, st.announced));
+        const next = await lane.next(db, new Date(dbNow()));
+        await sleep(st, Math.min(dbNow() + MAX_SLEEP_MS, next ? next.getTime() : Infinity, st.announced));
       } catch (e) {
         if (stopped) break;
         log(`${lane.name}: ${(e as Error).message}`);
-        await sleep(st, Date.now() + 1000);
+        await sleep(st, dbNow() + 1000);
       }
     }
   }
@@ -159,7 +166,8 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   async function heartbeat() {
     while (!stopped) {
       try {
-        await db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { beatAt: new Date() } });
+        clockOffsetMs = await databaseClockOffsetMs(db);
+        await db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { beatAt: new Date(dbNow()) } });
       } catch (e) {
         if (!stopped) log(`heartbeat: ${(e as Error).message}`);
       }
@@ -171,6 +179,10 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   }
 
   void listen();
+  const clockKnown = databaseClockOffsetMs(db).then(
+    (o) => void (clockOffsetMs = o),
+    () => undefined,
+  );
   const running = [heartbeat(), ...(opts.lanes ?? lanes).map(runLane)];
   log(`started ${id}`);
 

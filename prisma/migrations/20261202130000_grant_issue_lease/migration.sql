@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Grant" ADD COLUMN     "issueLeaseUntil" TIMESTAMP(3);
