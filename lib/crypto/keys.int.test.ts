@@ -182,7 +182,7 @@ describe("the token issuer's signing key after a compromise", () => {
     await db.revokedToken.createMany({ data: [{ jti: gone, expiresAt: new Date(Date.now() - 2 * 3600_000) }, { jti: live, expiresAt: new Date(Date.now() + 600_000) }] });
     expect(await lane!.run(db, new Date())).toBe(1);
     expect((await db.revokedToken.findMany()).map((t) => t.jti)).toEqual([live]);
-    const next = await lane!.next(db);
+    const next = await lane!.next(db, new Date());
     expect(next!.getTime()).toBeGreaterThan(Date.now() + 600_000);
   });
 });
