@@ -27,7 +27,8 @@ export default defineConfig({
   webServer: {
     command: `rm -rf ${E2E_DATA_DIR} && tsx scripts/start.ts`,
     url: `http://127.0.0.1:${port}/sign-in`,
-    timeout: 240_000,
+    // Includes a production build when the sources changed: minutes on a loaded machine.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

@@ -122,17 +122,18 @@ export function requireDatabaseUrl(): string {
 
 /**
  * The address Auth.js builds its sign-in and callback URLs on: HOURGLASS_PUBLIC_URL (the address people
- * use, also behind a reverse proxy), or this machine's loopback name when unset. One address for both
- * ends of the flow, never the request's Host header, so the redirect URI the provider sees is always
- * the registered one.
+ * use, also behind a reverse proxy), never the request's Host header, so the redirect URI the provider
+ * sees is always the registered one. Unset, it is the address the request came to (a local install
+ * is opened as localhost or 127.0.0.1 alike).
  */
-export function authBaseUrl(): string {
-  return `${new URL(env.HOURGLASS_PUBLIC_URL ?? `http://localhost:${env.PORT}`).origin}/api/auth`;
+export function authBaseUrl(): string | undefined {
+  return env.HOURGLASS_PUBLIC_URL ? `${new URL(env.HOURGLASS_PUBLIC_URL).origin}/api/auth` : undefined;
 }
 
-/** Auth.js reads its address from AUTH_URL at every request; it follows HOURGLASS_PUBLIC_URL. */
+/** Auth.js reads its address from AUTH_URL at every request; it follows HOURGLASS_PUBLIC_URL when set. */
 export function applyAuthUrl(): void {
-  process.env.AUTH_URL = authBaseUrl();
+  const url = authBaseUrl();
+  if (url) process.env.AUTH_URL = url;
 }
 
 export function oidcConfigured(): boolean {

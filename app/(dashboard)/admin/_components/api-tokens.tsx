@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useTransition } from "react";
+import { useTransition } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { formatTime } from "@/components/ui/format";
 import { createApiTokenAction, revokeApiTokenAction } from "../actions";
@@ -11,7 +12,7 @@ const commonScopes = ["request:create", "request:approve", "request:read_all", "
 
 /** Every token (an admin), or with `self` the signed-in user's own: bound to them, with scopes they hold. */
 export function ApiTokens({ tokens, self }: { tokens: Token[]; self?: { email: string; scopes: string[] } }) {
-  const [state, action, pending] = useActionState<ActionResult<{ token: string }> | null, FormData>(createApiTokenAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ token: string }> | null>(createApiTokenAction, null);
   const [revoking, start] = useTransition();
   return (
     <div>
@@ -58,7 +59,7 @@ export function ApiTokens({ tokens, self }: { tokens: Token[]; self?: { email: s
           )}
         </tbody>
       </table>
-      <form action={action} className="space-y-2 border-t border-zinc-200 p-4 text-sm" aria-label="Create an API token">
+      <form onSubmit={action} className="space-y-2 border-t border-zinc-200 p-4 text-sm" aria-label="Create an API token">
         <div className="flex flex-wrap gap-2">
           <input name="name" placeholder="name, e.g. nightly-export" aria-label="Token name" className={`${input} w-56`} />
           {self ? (

@@ -1,19 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, type FormEvent } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { createEntitlementAction, createIssuerAction } from "../actions";
 
 const input = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm";
-
-/** Submits without React's reset of the form, so a refused entry can be corrected, not retyped. */
-function keepValues(action: (form: FormData) => void) {
-  return (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    startTransition(() => action(data));
-  };
-}
 
 function Result({ state }: { state: ActionResult | null }) {
   if (!state) return null;
@@ -25,9 +16,9 @@ function Result({ state }: { state: ActionResult | null }) {
 }
 
 export function CreateIssuerForm() {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createIssuerAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(createIssuerAction, null);
   return (
-    <form onSubmit={keepValues(action)} className="space-y-2 p-4 text-sm" aria-label="Add an issuer">
+    <form onSubmit={action} className="space-y-2 p-4 text-sm" aria-label="Add an issuer">
       <div className="flex flex-wrap gap-2">
         <input name="name" required placeholder="name, e.g. orders-postgres" aria-label="Issuer name" className={`${input} w-56`} />
         <select name="type" aria-label="Issuer type" className={input}>
@@ -52,9 +43,9 @@ export function CreateIssuerForm() {
 }
 
 export function CreateEntitlementForm({ issuers }: { issuers: { name: string; type: string }[] }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createEntitlementAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(createEntitlementAction, null);
   return (
-    <form onSubmit={keepValues(action)} className="space-y-2 p-4 text-sm" aria-label="Add an entitlement">
+    <form onSubmit={action} className="space-y-2 p-4 text-sm" aria-label="Add an entitlement">
       <div className="flex flex-wrap gap-2">
         <input name="name" required placeholder="name, e.g. orders-db-read-prod" aria-label="Entitlement name" className={`${input} w-64`} />
         <select name="issuer" aria-label="Issuer" className={input}>

@@ -1,14 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import { roles, type RoleName } from "@/lib/authz";
 import type { ActionResult } from "@/lib/web/action";
 import { setUserRolesAction } from "../actions";
 
 export function UserRolesForm({ userId, current, label }: { userId: string; current: RoleName[]; label: string }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(setUserRolesAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(setUserRolesAction, null);
   return (
-    <form action={action} className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label={`Roles of ${label}`}>
+    <form onSubmit={action} className="flex flex-wrap items-center gap-x-3 gap-y-1" aria-label={`Roles of ${label}`}>
       <input type="hidden" name="userId" value={userId} />
       {roles.map((r) => (
         <label key={r} className="flex items-center gap-1 text-xs">

@@ -1,6 +1,7 @@
 "use client";
 
-import { startTransition, useActionState, useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { Badge } from "@/components/ui/badge";
 import { createTrustedIssuerAction, setTrustedIssuerEnabledAction } from "../actions";
@@ -93,16 +94,10 @@ export function WorkloadIssuers({ issuers }: { issuers: TrustedIssuer[] }) {
 }
 
 function TrustIssuerForm() {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createTrustedIssuerAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(createTrustedIssuerAction, null);
   const [keys, setKeys] = useState<"url" | "inline">("url");
-  // Submitted without React's form reset, so a refused entry can be corrected, not retyped.
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    startTransition(() => action(data));
-  };
   return (
-    <form onSubmit={submit} className="space-y-2 border-t border-zinc-200 p-4 text-sm" aria-label="Trust a workload issuer">
+    <form onSubmit={action} className="space-y-2 border-t border-zinc-200 p-4 text-sm" aria-label="Trust a workload issuer">
       <div className="flex flex-wrap gap-2">
         <input name="name" required placeholder="name, e.g. github-actions" aria-label="Workload issuer name" className={`${input} w-48`} />
         <input name="issuer" required type="url" placeholder="iss, e.g. https://token.actions.githubusercontent.com" aria-label="Issuer URL (iss)" className={`${input} w-96`} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { createCampaignAction } from "../../actions";
 
@@ -9,10 +9,10 @@ const environments = ["dev", "staging", "prod"];
 const kinds = ["service_account", "api_key", "workload", "ci_job", "ai_agent", "bot"];
 
 export function CampaignForm({ defaultDue, minDue, graceHours }: { defaultDue: string; minDue: string; graceHours: number }) {
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(createCampaignAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(createCampaignAction, null);
   const fieldError = (k: string) => (state && !state.ok ? state.error.fields?.[k] : undefined);
   return (
-    <form action={action} className="max-w-2xl space-y-5">
+    <form onSubmit={action} className="max-w-2xl space-y-5">
       <label className="block">
         <span className="text-sm font-medium">Name</span>
         <input name="name" required minLength={3} maxLength={120} className={input} placeholder="Q1 production attestation" />

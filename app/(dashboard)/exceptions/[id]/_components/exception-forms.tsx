@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import type { ExceptionRiskRating } from "@/lib/exceptions/limits";
 import { renewExceptionAction, resubmitExceptionAction, reviewExceptionAction, revokeExceptionAction } from "../../actions";
@@ -18,10 +18,10 @@ function Result({ state, ok }: { state: ActionResult<unknown> | null; ok?: strin
 const fieldsOf = (state: ActionResult<unknown> | null) => (state && !state.ok ? (state.error.fields ?? {}) : {});
 
 export function ReviewForm({ exceptionId, may }: { exceptionId: string; may: { accept: boolean; requestChanges: boolean; reject: boolean } }) {
-  const [state, action, pending] = useActionState<ActionResult<{ status: string }> | null, FormData>(reviewExceptionAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ status: string }> | null>(reviewExceptionAction, null);
   const button = "rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50";
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="exceptionId" value={exceptionId} />
       <textarea name="comment" rows={2} maxLength={2000} placeholder="Comment (required to reject or ask for changes)" aria-label="Review comment" className={inputClass} />
       <div className="flex flex-wrap gap-2">
@@ -47,9 +47,9 @@ export function ReviewForm({ exceptionId, may }: { exceptionId: string; may: { a
 }
 
 export function RevokeForm({ exceptionId }: { exceptionId: string }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(revokeExceptionAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(revokeExceptionAction, null);
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="exceptionId" value={exceptionId} />
       <div className="flex flex-wrap gap-2">
         <input name="comment" required minLength={3} placeholder="Why (required)" aria-label="Why end it" className="min-w-56 flex-1 rounded-md border border-zinc-300 px-2 py-1 text-sm" />
@@ -63,9 +63,9 @@ export function RevokeForm({ exceptionId }: { exceptionId: string }) {
 }
 
 export function ResubmitForm({ exceptionId, defaults, floor }: { exceptionId: string; defaults: ProposalDefaults; floor: ExceptionRiskRating }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(resubmitExceptionAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(resubmitExceptionAction, null);
   return (
-    <form action={action} className="space-y-4">
+    <form onSubmit={action} className="space-y-4">
       <input type="hidden" name="exceptionId" value={exceptionId} />
       <ProposalFields defaults={defaults} floor={floor} errors={fieldsOf(state)} />
       <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">
@@ -77,9 +77,9 @@ export function ResubmitForm({ exceptionId, defaults, floor }: { exceptionId: st
 }
 
 export function RenewForm({ exceptionId, defaults, floor }: { exceptionId: string; defaults: ProposalDefaults; floor: ExceptionRiskRating }) {
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(renewExceptionAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(renewExceptionAction, null);
   return (
-    <form action={action} className="space-y-4">
+    <form onSubmit={action} className="space-y-4">
       <input type="hidden" name="exceptionId" value={exceptionId} />
       <ProposalFields defaults={defaults} floor={floor} errors={fieldsOf(state)} />
       <button disabled={pending} className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 disabled:opacity-50">

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import type { ExceptionRiskRating } from "@/lib/exceptions/limits";
 import { proposeExceptionAction } from "../../actions";
@@ -10,7 +11,7 @@ type IdentityOption = { id: string; name: string; kind: string; environment: str
 type EntitlementOption = { id: string; name: string; description: string; environment: string; riskTier: ExceptionRiskRating };
 
 export function ProposeForm({ identities, entitlements }: { identities: IdentityOption[]; entitlements: EntitlementOption[] }) {
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(proposeExceptionAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(proposeExceptionAction, null);
   const [identityId, setIdentityId] = useState(identities[0]?.id ?? "");
   const identity = identities.find((i) => i.id === identityId);
   const choices = useMemo(() => entitlements.filter((e) => !identity || e.environment === identity.environment), [entitlements, identity]);
@@ -23,7 +24,7 @@ export function ProposeForm({ identities, entitlements }: { identities: Identity
   }
 
   return (
-    <form action={action} className="max-w-2xl space-y-5">
+    <form onSubmit={action} className="max-w-2xl space-y-5">
       <label className="block">
         <span className="text-sm font-medium">Identity</span>
         <select name="identityId" value={identityId} onChange={(e) => setIdentityId(e.target.value)} className={inputClass}>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { extendGrantAction, forceResolveGrantAction, revokeGrantAction } from "../../actions";
 
@@ -16,9 +16,9 @@ function Result({ state, ok }: { state: ActionResult<unknown> | null; ok?: strin
 }
 
 export function RevokeForm({ grantId }: { grantId: string }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(revokeGrantAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(revokeGrantAction, null);
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="grantId" value={grantId} />
       <div className="flex flex-wrap gap-2">
         <select name="reason" className={input} aria-label="Reason">
@@ -36,9 +36,9 @@ export function RevokeForm({ grantId }: { grantId: string }) {
 }
 
 export function ExtendForm({ grantId, maxMin }: { grantId: string; maxMin: number }) {
-  const [state, action, pending] = useActionState<ActionResult<{ status: string }> | null, FormData>(extendGrantAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ status: string }> | null>(extendGrantAction, null);
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="grantId" value={grantId} />
       <div className="flex flex-wrap gap-2">
         <input name="durationMin" type="number" min={1} max={maxMin} defaultValue={Math.min(15, maxMin)} aria-label="Extra minutes" className={`${input} w-24`} />
@@ -53,9 +53,9 @@ export function ExtendForm({ grantId, maxMin }: { grantId: string; maxMin: numbe
 }
 
 export function ForceResolveForm({ grantId }: { grantId: string }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(forceResolveGrantAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(forceResolveGrantAction, null);
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="grantId" value={grantId} />
       <textarea name="note" required minLength={10} rows={2} placeholder="What you checked by hand to know the privilege is gone" aria-label="Note" className={`${input} w-full`} />
       <button disabled={pending} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 disabled:opacity-50">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { delegateAction, withdrawDelegationAction } from "../../actions";
 
@@ -17,9 +17,9 @@ function Result({ state }: { state: ActionResult<unknown> | null }) {
 
 /** Lets an agent identity ask for some entitlements on this identity's behalf, until a date. */
 export function DelegateForm({ principalId }: { principalId: string }) {
-  const [state, action, pending] = useActionState<ActionResult<unknown> | null, FormData>(delegateAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<unknown> | null>(delegateAction, null);
   return (
-    <form action={action} className="space-y-2" aria-label="Let an agent act for this identity">
+    <form onSubmit={action} className="space-y-2" aria-label="Let an agent act for this identity">
       <input type="hidden" name="principal" value={principalId} />
       <div className="flex flex-wrap gap-2">
         <input name="agent" required placeholder="agent identity name" aria-label="Agent name" className={`${input} w-56`} />
@@ -42,9 +42,9 @@ export function DelegateForm({ principalId }: { principalId: string }) {
 
 /** Withdraws an agent's delegation; what it obtained through it is revoked. */
 export function WithdrawDelegationForm({ principalId, agentId, agentName }: { principalId: string; agentId: string; agentName: string }) {
-  const [state, action, pending] = useActionState<ActionResult<unknown> | null, FormData>(withdrawDelegationAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<unknown> | null>(withdrawDelegationAction, null);
   return (
-    <form action={action} className="flex flex-wrap items-center gap-2">
+    <form onSubmit={action} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="principal" value={principalId} />
       <input type="hidden" name="agent" value={agentId} />
       <input name="reason" required minLength={5} placeholder="Why withdraw" aria-label={`Why withdraw ${agentName}`} className={`${input} w-48`} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import type { IdentityStatusChange } from "@/lib/identities/change-identity-status";
 import { changeIdentityStatusAction } from "../../actions";
@@ -12,10 +12,10 @@ const tones = {
 };
 
 export function StatusChangeForm({ identityId, change, label, tone }: { identityId: string; change: "quarantine" | "decommission" | "reactivate"; label: string; tone: keyof typeof tones }) {
-  const [state, action, pending] = useActionState<ActionResult<IdentityStatusChange> | null, FormData>(changeIdentityStatusAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<IdentityStatusChange> | null>(changeIdentityStatusAction, null);
   const done = state?.ok ? state.data : null;
   return (
-    <form action={action} className="space-y-2" data-testid={`identity-${change}`}>
+    <form onSubmit={action} className="space-y-2" data-testid={`identity-${change}`}>
       <input type="hidden" name="identityId" value={identityId} />
       <input type="hidden" name="change" value={change} />
       <div className="flex flex-wrap gap-2">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { adoptDriftAction, attachDriftAction, revokeDriftAction } from "../../actions";
 
@@ -27,9 +27,9 @@ type Props = {
 };
 
 export function DriftResolutions(p: Props) {
-  const [attached, attach, attaching] = useActionState<ActionResult<{ identityId: string }> | null, FormData>(attachDriftAction, null);
-  const [adopted, adopt, adopting] = useActionState<ActionResult<{ exceptionId: string }> | null, FormData>(adoptDriftAction, null);
-  const [revoked, revoke, revoking] = useActionState<ActionResult<{ sessionsEnded: number }> | null, FormData>(revokeDriftAction, null);
+  const [attached, attach, attaching] = useKeptForm<ActionResult<{ identityId: string }> | null>(attachDriftAction, null);
+  const [adopted, adopt, adopting] = useKeptForm<ActionResult<{ exceptionId: string }> | null>(adoptDriftAction, null);
+  const [revoked, revoke, revoking] = useKeptForm<ActionResult<{ sessionsEnded: number }> | null>(revokeDriftAction, null);
   const hidden = (
     <>
       <input type="hidden" name="issuerId" value={p.issuerId} />
@@ -41,7 +41,7 @@ export function DriftResolutions(p: Props) {
     <div className="min-w-72 space-y-1">
       <details>
         <summary className={summary}>Attach to an identity</summary>
-        <form action={attach} className="mt-2 space-y-1">
+        <form onSubmit={attach} className="mt-2 space-y-1">
           {hidden}
           <input name="identity" required defaultValue={p.attachedTo ?? ""} placeholder="Identity name" aria-label="Identity" className={`${input} w-full`} />
           <input name="note" placeholder="Note (optional)" aria-label="Note" className={`${input} w-full`} />
@@ -54,7 +54,7 @@ export function DriftResolutions(p: Props) {
       {p.adoptable ? (
         <details>
           <summary className={summary}>Adopt as an exception</summary>
-          <form action={adopt} className="mt-2 space-y-1">
+          <form onSubmit={adopt} className="mt-2 space-y-1">
             {hidden}
             <input name="identity" required defaultValue={p.attachedTo ?? ""} placeholder="Identity name" aria-label="Identity" className={`${input} w-full`} />
             <textarea name="justification" required minLength={20} rows={2} placeholder="Why this standing access should stay" aria-label="Justification" className={`${input} w-full`} />
@@ -74,7 +74,7 @@ export function DriftResolutions(p: Props) {
       {p.issuerType === "postgres" && !p.issuerAdmin ? (
         <details>
           <summary className={`${summary} text-red-800`}>Revoke at the target</summary>
-          <form action={revoke} className="mt-2 space-y-1">
+          <form onSubmit={revoke} className="mt-2 space-y-1">
             {hidden}
             <input name="reason" required minLength={5} placeholder="Why (required)" aria-label="Why revoke" className={`${input} w-full`} />
             <label className="flex items-center gap-1 text-xs text-zinc-600">

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { cancelRequestAction, completeReviewAction } from "../../actions";
 
@@ -27,9 +28,9 @@ export function CancelButton({ requestId }: { requestId: string }) {
 }
 
 export function ReviewForm({ requestId }: { requestId: string }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(completeReviewAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult | null>(completeReviewAction, null);
   return (
-    <form action={action} className="space-y-2">
+    <form onSubmit={action} className="space-y-2">
       <input type="hidden" name="requestId" value={requestId} />
       <textarea name="findings" required minLength={20} rows={3} aria-label="Findings" placeholder="What happened, whether the access was justified, what follows" className="w-full rounded-md border border-zinc-300 px-2 py-1 text-sm" />
       <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
+import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import { createRequestAction } from "../../actions";
 
@@ -21,7 +22,7 @@ type Entitlement = {
 const input = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm focus:border-zinc-900 focus:outline-none";
 
 export function RequestForm({ identities, entitlements, canBreakGlass }: { identities: Option[]; entitlements: Entitlement[]; canBreakGlass: boolean }) {
-  const [state, action, pending] = useActionState<ActionResult<{ id: string }> | null, FormData>(createRequestAction, null);
+  const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(createRequestAction, null);
   const [identityId, setIdentityId] = useState(identities[0]?.id ?? "");
   const identity = identities.find((i) => i.id === identityId);
   const choices = useMemo(() => entitlements.filter((e) => !identity || e.environment === identity.environment), [entitlements, identity]);
@@ -36,7 +37,7 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
   }
 
   return (
-    <form action={action} className="max-w-2xl space-y-5">
+    <form onSubmit={action} className="max-w-2xl space-y-5">
       <label className="block">
         <span className="text-sm font-medium">Identity</span>
         <select name="identityId" value={identityId} onChange={(e) => setIdentityId(e.target.value)} className={input}>
