@@ -21,7 +21,7 @@ export async function authenticateUser(input: { email: string; password: string;
   if (!user || !user.passwordHash || !ok || !user.active) return null;
   const actor: UserActor = { type: "user", id: user.id, email: user.email, name: user.name, roles: user.roles as RoleName[] };
   await db.$transaction(async (tx) => {
-    await clearAccountAttempts(tx, email);
+    await clearAccountAttempts(tx, email, address);
     await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
     await appendAudit(tx, actor, { action: "user.signed_in", subjectType: "user", subjectId: user.id, data: { method: "password" } });
   });

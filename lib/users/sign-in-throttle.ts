@@ -65,7 +65,15 @@ export async function countSignInAttempt(email: string, address: string | null, 
   throw new AppError("rate_limited", "Too many failed sign-ins. Try again later.", { retryAfter: until.toISOString() });
 }
 
-/** A correct password clears the account's count (the address keeps its own). */
-export async function clearAccountAttempts(tx: Tx, email: string): Promise<void> {
+/**
+ * A correct password clears the account's count and takes its own attempt back from the address's,
+ * so the address limit counts failures: an office behind one address signs in all day, a password
+ * spray from it is still stopped. A lock already set stays.
+ */
+export async function clearAccountAttempts(tx: Tx, email: string, address: string | null): Promise<void> {
   await tx.signInThrottle.deleteMany({ where: { key: `account:${email}` } });
+  if (address) {
+    await tx.$executeRaw`UPDATE "SignInThrottle" SET "failures" = GREATEST("failures" - 1, 0)
+      WHERE "key" = ${`address:${address}`} AND ("lockedUntil" IS NULL OR "lockedUntil" <= now())`;
+  }
 }

@@ -46,6 +46,16 @@ describe("password attempt limit", () => {
     await expect(authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.9" })).rejects.toMatchObject({ code: "rate_limited" });
     expect(await authenticateUser({ email: u.email, password: "correct horse", address: "10.9.9.8" })).toMatchObject({ id: u.id });
   });
+
+  it("counts failures against an address, not sign-ins: many people behind one address sign in all day", async () => {
+    const people = await Promise.all(Array.from({ length: 5 }, () => createUser(["approver"], { password: "correct horse" })));
+    for (let i = 0; i < 40; i++) {
+      expect(await authenticateUser({ email: people[i % 5].email, password: "correct horse", address: "10.7.7.7" })).toMatchObject({ id: people[i % 5].id });
+    }
+    // Failures from it are still limited.
+    for (let i = 0; i < 20; i++) await authenticateUser({ email: `spray-after${i}@test.local`, password: "x", address: "10.7.7.7" });
+    await expect(authenticateUser({ email: people[0].email, password: "correct horse", address: "10.7.7.7" })).rejects.toMatchObject({ code: "rate_limited" });
+  });
 });
 
 describe("setUserRoles", () => {
