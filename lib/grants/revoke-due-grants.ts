@@ -48,25 +48,21 @@ export async function revokeDueGrants({ db, now, limit = 64, concurrency = 16 }:
   const clock = dbClockFrom(claimed[0].claimedAt);
 
   const issuers = new Map((await db.issuer.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.issuerId))] } } })).map((i) => [i.id, i]));
-  // Each grant's lease is renewed until its own call is over, not only while the batch is young.
+  // Each grant's lease is renewed until its outcome is recorded (after the whole batch), not only
+  // while the batch is young: a grant whose call ended early is not taken over while a slower one runs.
   const leases = keepLeases(db, "revoke", claimed, ms);
-  let outcomes: (Revoked | Failed | null)[];
   try {
-    outcomes = await mapWithConcurrency(claimed, concurrency, async (grant) => {
+    const outcomes = await mapWithConcurrency(claimed, concurrency, async (grant) => {
       // Taken over by another worker while it waited its turn (this worker lost the database for a lease).
       if (!leases.holds(grant.id)) return null;
-      try {
-        return await revokeAtIssuer(grant, issuers.get(grant.issuerId)!, clock);
-      } finally {
-        leases.release(grant.id);
-      }
+      return revokeAtIssuer(grant, issuers.get(grant.issuerId)!, clock);
     });
+    const revoked = outcomes.filter((o): o is Revoked => o?.ok === true);
+    if (revoked.length) await recordRevoked(db, revoked, now);
+    for (const o of outcomes) if (o && !o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
   } finally {
     leases.stop();
   }
-  const revoked = outcomes.filter((o): o is Revoked => o?.ok === true);
-  if (revoked.length) await recordRevoked(db, revoked, now);
-  for (const o of outcomes) if (o && !o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
   return claimed.length;
 }
 
