@@ -156,7 +156,8 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
         });
         await wakeWorkers(tx, "grant.revoking");
       } else {
-        await tx.grant.updateMany({ where: { id: grant.id, status: "issuing", attempts: claim.attempts }, data: { lastError: message, nextAttemptAt: new Date(clock().getTime() + retryDelayMs(claim.attempts)) } });
+        const n = await tx.grant.updateMany({ where: { id: grant.id, status: "issuing", attempts: claim.attempts }, data: { lastError: message, nextAttemptAt: new Date(clock().getTime() + retryDelayMs(claim.attempts)) } });
+        if (n.count === 0) return; // taken over, or revoked meanwhile: this retry is not scheduled
         await appendAudit(tx, systemActor("worker"), { action: "grant.issue_retry", subjectType: "grant", subjectId: grant.id, data: { error: message, attempt: claim.attempts } });
       }
     });
