@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "./seal";
 
 // HMAC-SHA256 signatures for outgoing calls. Notifications: the signed string is
 // `${timestamp}.${body}`, timestamp in Unix seconds, sent as `X-Hourglass-Timestamp`; the
@@ -48,7 +49,7 @@ const V1 = "v1=";
 export type WebhookRequestParts = { timestamp: string; nonce: string; method: string; path: string; idempotencyKey: string; body: string };
 
 export function webhookSigningString(p: WebhookRequestParts): string {
-  const digest = createHash("sha256").update(p.body, "utf8").digest("hex");
+  const digest = sha256Hex(p.body);
   return ["hourglass-webhook-v1", p.timestamp, p.nonce, p.method.toUpperCase(), p.path, p.idempotencyKey, digest].join("\n");
 }
 
@@ -65,7 +66,7 @@ export function signWebhookRequest(
   return {
     "X-Hourglass-Timestamp": timestamp,
     "X-Hourglass-Nonce": nonce,
-    "X-Hourglass-Content-SHA256": createHash("sha256").update(body, "utf8").digest("hex"),
+    "X-Hourglass-Content-SHA256": sha256Hex(body),
     ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
     "X-Hourglass-Signature": V1 + signature,
   };
@@ -99,7 +100,7 @@ export function createWebhookVerifier(secret: string, { toleranceSec = 300 }: { 
       if (!/^[0-9a-f]{64}$/i.test(given)) return { ok: false, reason: "unsigned" };
       const nowMs = now.getTime();
       if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSec) return { ok: false, reason: "stale" };
-      if (digest !== undefined && digest.toLowerCase() !== createHash("sha256").update(body, "utf8").digest("hex")) return { ok: false, reason: "bad_digest" };
+      if (digest !== undefined && digest.toLowerCase() !== sha256Hex(body)) return { ok: false, reason: "bad_digest" };
       const expected = createHmac("sha256", secret)
         .update(webhookSigningString({ timestamp, nonce, method, path, idempotencyKey: header(headers, "idempotency-key") ?? "", body }))
         .digest();
