@@ -35,6 +35,7 @@ describe("audit search", () => {
     expect(await actions({ subjectType: "grant", subjectId: "g2" })).toEqual(["grant.revoked"]);
     expect(await actions({ action: "grant.", from: new Date(Date.now() + 60_000) })).toEqual([]);
     expect(await actions({ action: "grant.", to: new Date(Date.now() + 60_000) })).toHaveLength(2);
+    expect(await actions({ action: "grant.", to: new Date(Date.now() - 3_600_000) })).toEqual([]);
   });
 
   it("pages by sequence number, keeping the filter", async () => {

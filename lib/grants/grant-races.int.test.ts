@@ -62,7 +62,8 @@ describe("a revoke that races an issue", () => {
     const grant = await newIssuingGrant();
     proxy.hold();
     const issuing = issueDueGrants({ db: getDb() });
-    await sleep(200);
+    // The issue has claimed the grant (its call is held at the proxy) before the revoke is asked for.
+    while ((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).attempts === 0) await sleep(20);
     await revokeGrant({ actor: requester, grantId: grant.id, reason: "early", comment: "job cancelled" });
     const revoking = revokeDueGrants({ db: getDb() });
     await sleep(200);
@@ -75,6 +76,9 @@ describe("a revoke that races an issue", () => {
     expect(await target.liveRoles()).toEqual([]);
     const actions = (await getDb().auditEvent.findMany({ where: { subjectId: grant.id }, orderBy: { seq: "asc" } })).map((e) => e.action);
     expect(actions).not.toContain("grant.irrevocable");
+    // The race was handled, not avoided: the revoke waited for the issue's lease, or the issue landed after it.
+    expect(actions.some((a) => a === "grant.revoke_recheck_scheduled" || a === "grant.issued_after_revoke")).toBe(true);
+    expect(actions.filter((a) => a === "grant.revoked")).toHaveLength(1);
     expect(await getDb().notificationDelivery.count({ where: { event: "grant.irrevocable" } })).toBe(0);
     expect((await verifyAuditChain({ db: getDb(), actor: systemActor("worker") })).ok).toBe(true);
   });
