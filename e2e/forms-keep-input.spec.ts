@@ -54,13 +54,22 @@ test("a refused API token keeps its name and scopes, and a corrected one is crea
   const name = `kept-${Date.now()}`;
   await form.getByLabel("Token name").fill(name);
   await form.getByLabel("Expires in").fill("forever");
+  // The scopes as the user set them: the first one (checked by default) off, the second on.
+  const scopes = form.getByRole("checkbox");
+  await scopes.nth(0).uncheck();
+  await scopes.nth(1).check();
+  const chosen = await scopes.nth(1).getAttribute("value");
   await form.getByRole("button", { name: /Create/ }).click();
   await expect(page.getByTestId("token-error")).toBeVisible();
+  await expect(scopes.nth(0)).not.toBeChecked();
+  await expect(scopes.nth(1)).toBeChecked();
   await expect(form.getByLabel("Token name")).toHaveValue(name);
   await expect(form.getByLabel("Expires in")).toHaveValue("forever");
   await form.getByLabel("Expires in").fill("P30D");
   await form.getByRole("button", { name: /Create/ }).click();
   await expect(page.getByTestId("new-token")).toBeVisible();
-  const count = await withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM "ApiToken" WHERE name = $1`, [name])).rows[0].n as number);
-  expect(count).toBe(1);
+  const rows = await withDb(async (c) => (await c.query(`SELECT scopes FROM "ApiToken" WHERE name = $1`, [name])).rows as { scopes: string[] }[]);
+  expect(rows).toHaveLength(1);
+  expect(rows[0].scopes).toEqual([chosen]); // only the scope the user left checked
+
 });

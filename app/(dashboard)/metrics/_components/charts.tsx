@@ -42,6 +42,9 @@ function Panel({ id, question, unit, rows, href, hrefLabel, children }: { id: st
   );
 }
 
+/** A bucket's start in a tooltip: "2026-12-02 14:00 UTC". */
+const utcMinute = (v: unknown) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+
 const tick = (bucket: "hour" | "day") => (v: string) => {
   const d = new Date(v);
   return bucket === "hour" ? `${String(d.getUTCHours()).padStart(2, "0")}:00` : `${d.getUTCMonth() + 1}/${d.getUTCDate()}`;
@@ -69,7 +72,7 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
           <YAxis fontSize={11} label={{ value: "hours", angle: -90, position: "insideLeft", fontSize: 11 }} />
-          <Tooltip labelFormatter={(v) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC"} formatter={(v) => `${Number(v).toFixed(2)} h`} />
+          <Tooltip labelFormatter={utcMinute} formatter={(v) => `${Number(v).toFixed(2)} h`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {keys.map((k, i) => (
             <Area key={k} dataKey={k} stackId="h" type="stepAfter" stroke={COLORS[i % COLORS.length]} fill={COLORS[i % COLORS.length]} fillOpacity={0.5} isAnimationActive={false} />
@@ -82,7 +85,7 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
           <YAxis fontSize={11} label={{ value: "seconds", angle: -90, position: "insideLeft", fontSize: 11 }} />
-          <Tooltip labelFormatter={(v) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC"} formatter={(v) => `${Number(v).toFixed(3)} s`} />
+          <Tooltip labelFormatter={utcMinute} formatter={(v) => `${Number(v).toFixed(3)} s`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           <Line dataKey="p50" stroke="#2563eb" dot={false} isAnimationActive={false} />
           <Line dataKey="p95" stroke="#d97706" dot={false} isAnimationActive={false} />
