@@ -8,9 +8,9 @@ import { driverFor } from "../issuers/registry";
 import { issuerErrorKind } from "../issuers/types";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
-import { mapWithConcurrency } from "../concurrency";
+import { mapWithConcurrency, withDeadline } from "../concurrency";
 import { ISSUE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { CALL_DEADLINE_MS, dbClockFrom, laterSql, leaseMs, nowSql, withDeadline, keepLeases } from "./lease";
+import { CALL_DEADLINE_MS, dbClockFrom, laterSql, leaseMs, nowSql, keepLeases } from "./lease";
 import { wakeWorkers } from "../worker/wake";
 
 type Claimed = { id: string; attempts: number; claimedAt?: Date };

@@ -96,18 +96,3 @@ export function keepLeases(db: Db, lane: "issue" | "revoke", held: Held[], ms = 
     stop: () => clearInterval(timer),
   };
 }
-
-/** Runs `fn`, failing it (transient) when it takes longer than `ms`. */
-export async function withDeadline<T>(what: string, ms: number, fn: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      fn(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

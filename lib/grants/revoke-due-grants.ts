@@ -6,8 +6,8 @@ import { issuerErrorKind, type GrantRef } from "../issuers/types";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
 import { IRREVOCABLE_RETRY_MS, REVOKE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { CALL_DEADLINE_MS, dbClockFrom, keepLeases, laterSql, leaseMs, nowSql, withDeadline, type DbClock } from "./lease";
-import { mapWithConcurrency } from "../concurrency";
+import { CALL_DEADLINE_MS, dbClockFrom, keepLeases, laterSql, leaseMs, nowSql, type DbClock } from "./lease";
+import { mapWithConcurrency, withDeadline } from "../concurrency";
 
 type Claimed = {
   id: string;

@@ -6,6 +6,7 @@ import type { ExceptionStatus, IssuerType } from "../generated/prisma/client";
 import { LIVE_GRANT_STATUSES } from "./find-identities";
 import { attachmentKey, loadDriftAttachments } from "./drift-attachments";
 import { privilegeOfTarget } from "./drift-rules";
+import { withDeadline } from "../concurrency";
 
 const DISCOVER_TIMEOUT_MS = 15_000;
 
@@ -72,8 +73,9 @@ export async function discoverDrift({ actor }: { actor: Actor }): Promise<DriftR
       let found: StandingPrivilege[];
       try {
         const driver = await driverFor(issuer);
-        if (!driver.discover) return { ...base, supported: false, ok: true, findings: [], managed: 0 };
-        found = await withTimeout(driver.discover(), DISCOVER_TIMEOUT_MS, `${issuer.name} did not answer within ${DISCOVER_TIMEOUT_MS / 1000} s`);
+        const discover = driver.discover?.bind(driver);
+        if (!discover) return { ...base, supported: false, ok: true, findings: [], managed: 0 };
+        found = await withDeadline(issuer.name, DISCOVER_TIMEOUT_MS, discover);
       } catch (e) {
         return { ...base, supported: true, ok: false, error: e instanceof Error ? e.message : String(e), findings: [], managed: 0 };
       }
@@ -109,12 +111,4 @@ export async function discoverDrift({ actor }: { actor: Actor }): Promise<DriftR
     }),
   );
   return { scannedAt: new Date().toISOString(), issuers: scanned, findings: scanned.reduce((n, i) => n + i.findings.length, 0) };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
