@@ -43,8 +43,18 @@ export function parseEnumParam<T extends string>(params: SearchParams, key: stri
 }
 
 export function parseTextParam(params: SearchParams, key: string, max = 200): string | undefined {
-  const v = first(params[key])?.trim();
+  // NUL cannot be stored or searched for in PostgreSQL text; a filter with one is a filter without it.
+  const v = first(params[key])?.replaceAll("\u0000", "").trim();
   return v ? v.slice(0, max) : undefined;
+}
+
+const MAX_SEQ = BigInt("9223372036854775807");
+
+/** A keyset cursor over a bigint sequence (audit events): digits within PostgreSQL's bigint, else none. */
+export function parseSeqCursor(raw: string | undefined): bigint | undefined {
+  if (!raw || !/^\d{1,19}$/.test(raw)) return undefined;
+  const n = BigInt(raw);
+  return n <= MAX_SEQ ? n : undefined;
 }
 
 export type Page<T> = { rows: T[]; total: number; page: number; size: number };

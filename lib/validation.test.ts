@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { formatDuration, humanDuration, parseDuration, parseInput, zDuration } from "./validation";
+import { formatDuration, holdsNul, humanDuration, parseDuration, parseInput, zDuration } from "./validation";
 import { AppError } from "./errors";
 
 describe("ISO 8601 durations", () => {
@@ -47,5 +47,20 @@ describe("parseInput", () => {
       expect((e as AppError).status).toBe(400);
       expect((e as AppError).message).toMatch(/^name: /);
     }
+  });
+});
+
+describe("holdsNul", () => {
+  it("finds a NUL in any string or key, however deep", () => {
+    expect(holdsNul("a\u0000b")).toBe(true);
+    expect(holdsNul({ a: [{ b: ["ok", "x\u0000"] }] })).toBe(true);
+    expect(holdsNul({ ["k\u0000"]: 1 })).toBe(true);
+    expect(holdsNul({ a: ["ok", 1, null, true, { b: "fine" }] })).toBe(false);
+  });
+
+  it("walks a deeply nested value without exhausting the stack", () => {
+    let v: unknown = "\u0000";
+    for (let i = 0; i < 200_000; i++) v = [v];
+    expect(holdsNul(v)).toBe(true);
   });
 });

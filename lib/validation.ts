@@ -18,6 +18,27 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   return parsed.data;
 }
 
+/**
+ * Whether a value (parsed JSON, form fields) has a NUL character in any string or key. PostgreSQL
+ * text cannot hold one, so such input is refused before it reaches a query. Walked without
+ * recursion: a deeply nested body cannot exhaust the stack.
+ */
+export function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return true;
+    } else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes("\u0000")) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
+}
+
 const isoDuration = /^P(?!$)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
 /** Parses an ISO 8601 duration with days, hours, minutes, seconds (`PT15M`, `P1DT2H`) into seconds. */

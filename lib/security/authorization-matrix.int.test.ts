@@ -1,5 +1,3 @@
-import { readdirSync, statSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setProcessEnv } from "../env";
 import { useFreshDatabase } from "../testing/database";
@@ -11,6 +9,7 @@ import { sha256Hex } from "../crypto/seal";
 import { machinePermissions, permissions, permissionsOf, rolePermissions, roles, systemActor, type Permission, type RoleName } from "../authz";
 import { resetRateLimits } from "../web/rate-limit";
 import { closeAllDrivers } from "../issuers/registry";
+import { loadApiRoutes, type ApiRoute } from "../testing/api-routes";
 
 // Every route of the machine API × every principal: no token, a wrong token, an identity's
 // token, and a token of each role carrying all that role's permissions. What each route needs is
@@ -19,7 +18,6 @@ import { closeAllDrivers } from "../issuers/registry";
 // nobody gets a 500. Bodies are empty and ids name nothing, so a holder's answer is a 2xx, a 400
 // or a 404 — never 401 or 403.
 
-const root = path.resolve(import.meta.dirname, "../..");
 const ADMIN = "matrix-bootstrap-admin-token-0123456789abcdef";
 const NOBODY = "00000000-0000-4000-8000-000000000000";
 
@@ -73,34 +71,15 @@ const needs: Record<string, Needs> = {
   "PATCH /workload-issuers/[id]": anyOf("admin:issuers"),
 };
 
-type Route = { key: string; method: string; file: string; handler: (req: Request, ctx?: { params: Promise<Record<string, string>> }) => Promise<Response> };
-
-function routeFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) routeFiles(p, out);
-    else if (name === "route.ts") out.push(p);
-  }
-  return out;
-}
-
 type Principal = { name: string; token: string | null; held: ReadonlySet<Permission> | "none" };
 let database: Awaited<ReturnType<typeof useFreshDatabase>>;
-let routes: Route[] = [];
+let routes: ApiRoute[] = [];
 const principals: Principal[] = [];
 
 beforeAll(async () => {
   database = await useFreshDatabase();
   setProcessEnv({ HOURGLASS_ADMIN_TOKEN: ADMIN });
-  const base = path.join(root, "app/api/v1");
-  for (const file of routeFiles(base)) {
-    const rel = "/" + path.relative(base, path.dirname(file)).split(path.sep).join("/");
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
-      if (typeof mod[method] === "function") routes.push({ key: `${method} ${rel}`, method, file, handler: mod[method] as Route["handler"] });
-    }
-  }
-  routes = routes.sort((a, b) => a.key.localeCompare(b.key));
+  routes = await loadApiRoutes();
 
   principals.push({ name: "no token", token: null, held: "none" });
   principals.push({ name: "a wrong token", token: "hgt_not-a-token-at-all-0123456789", held: "none" });
@@ -133,7 +112,7 @@ function expected(n: Needs, p: Principal): "allowed" | "refused" {
   return n.any.some((x) => (p.held as ReadonlySet<Permission>).has(x)) ? "allowed" : "refused";
 }
 
-async function call(route: Route, token: string | null) {
+async function call(route: ApiRoute, token: string | null) {
   const url = `http://hourglass.test/api/v1${route.key.split(" ")[1].replaceAll("[id]", NOBODY)}`;
   const hasBody = route.method !== "GET";
   const res = await route.handler(

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isAppError, type ErrorCode } from "../errors";
+import { AppError, isAppError, type ErrorCode } from "../errors";
 import type { UserActor } from "../authz";
-import { parseInput } from "../validation";
+import { holdsNul, parseInput } from "../validation";
 import { currentActor } from "./session";
 import { formFields } from "./form-fields";
 
@@ -58,6 +58,7 @@ async function run<S extends z.ZodType, T>(
     result = { ok: false, error: { code: "unauthenticated", message: "Your session has ended; sign in again" } };
   } else {
     try {
+      if (holdsNul(raw)) throw new AppError("validation_failed", "Text may not contain NUL characters");
       input = parseInput(schema, raw);
       const data = await body(actor, input as z.output<S>);
       const message = typeof opts.message === "function" ? opts.message(input as z.output<S>, data) : opts.message;

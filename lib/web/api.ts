@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { holdsNul } from "../validation";
 import { AppError, isAppError } from "../errors";
 import { readLimited } from "../http/read-limited";
 import { authenticateBearer, type BearerActor } from "../api-tokens/authenticate-bearer";
@@ -27,11 +28,23 @@ async function readJson(req: Request): Promise<unknown> {
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON", { reason: "malformed_json" });
   }
+  if (holdsNul(body)) throw nulRefused("The body");
+  return body;
+}
+
+/** PostgreSQL text cannot hold NUL, and no name or reason needs one: refused at the door, for every route. */
+function nulRefused(where: string): AppError {
+  return new AppError("validation_failed", `${where} may not contain NUL characters`);
+}
+
+function refuseNulInQuery(url: URL): void {
+  for (const [k, v] of url.searchParams) if (k.includes("\u0000") || v.includes("\u0000")) throw nulRefused(`The query parameter ${JSON.stringify(k.replaceAll("\u0000", ""))}`);
 }
 
 export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) {
@@ -45,6 +58,7 @@ export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) 
         return jsonError(new AppError("rate_limited", "Too many requests for this token; retry later"), { "Retry-After": String(Math.ceil(wait / 1000)) });
       }
       const url = new URL(req.url);
+      refuseNulInQuery(url);
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readJson(req);
       const params = (await ctx?.params) ?? {};
       const key = req.headers.get("idempotency-key");

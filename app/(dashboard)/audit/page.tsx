@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { findAuditEvents } from "@/lib/audit-log/find-audit-events";
-import { parseTextParam } from "@/lib/listing";
+import { parseSeqCursor, parseTextParam } from "@/lib/listing";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatTime } from "@/components/ui/format";
@@ -24,8 +24,7 @@ const SUBJECT_PAGES: Record<string, string> = {
 export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
   const actor = await requireArea("audit");
   const sp = await searchParams;
-  const beforeRaw = parseTextParam(sp, "before", 20);
-  const before = beforeRaw && /^\d+$/.test(beforeRaw) ? BigInt(beforeRaw) : undefined;
+  const before = parseSeqCursor(parseTextParam(sp, "before", 20));
   const text = (k: string, max = 200) => parseTextParam(sp, k, max);
   const uuid = (k: string) => {
     const v = text(k, 36);

@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/web/api";
 import { findAuditEvents } from "@/lib/audit-log/find-audit-events";
-import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { parseSeqCursor } from "@/lib/listing";
 
 export const dynamic = "force-dynamic";
 
 const query = z
   .object({
-    cursor: z.string().regex(/^\d{1,19}$/, "cursor must be a value returned in X-Next-Cursor").optional(),
+    cursor: z
+      .string()
+      .transform((v, ctx) => parseSeqCursor(v) ?? (ctx.addIssue({ code: "custom", message: "cursor must be a value returned in X-Next-Cursor" }), z.NEVER))
+      .optional(),
     action: z.string().max(80).optional(),
     actor: z.string().max(200).optional(),
     identity: z.uuid().optional(),
@@ -20,12 +24,10 @@ const query = z
 
 /** NDJSON export, newest first, 1,000 events a page, filtered like the Audit page; the next page's cursor is in X-Next-Cursor. */
 export const GET = apiRoute(async ({ auth, url }) => {
-  const parsed = query.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw new AppError("validation_failed", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  const q = parsed.data;
+  const q = parseInput(query, Object.fromEntries(url.searchParams));
   const page = await findAuditEvents({
     actor: auth.actor,
-    before: q.cursor ? BigInt(q.cursor) : undefined,
+    before: q.cursor,
     take: 1000,
     filters: { action: q.action, actor: q.actor, identityId: q.identity, subjectType: q.subjectType, subjectId: q.subjectId, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined },
   });
