@@ -7,13 +7,13 @@ import { wakeWorkers } from "../worker/wake";
  * An approved extension moves the grant's end; the worker moves the issuer's native expiry.
  * Returns the event for the caller to append with its own, after its last row lock.
  */
-export async function applyExtension(tx: Tx, grantId: string, durationSec: number, requestId: string): Promise<AuditInput> {
+export async function applyExtension(tx: Tx, grantId: string, durationSec: number, requestId: string, now: Date): Promise<AuditInput> {
   assertAuditNotAppended(tx, "the grant");
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw notFound("Grant");
   const grant = await tx.grant.findUniqueOrThrow({ where: { id: grantId } });
   if (grant.status !== "active") throw invalidState(`The grant is ${grant.status}; it can no longer be extended`);
-  const base = Math.max(Date.now(), grant.expiresAt.getTime());
+  const base = Math.max(now.getTime(), grant.expiresAt.getTime());
   const expiresAt = new Date(base + durationSec * 1000);
   await tx.grant.update({
     where: { id: grantId },

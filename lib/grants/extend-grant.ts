@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "../db";
+import { databaseNow } from "./lease";
 import { assertCan, type Actor } from "../authz";
 import { appendAuditMany, type AuditInput } from "../audit";
 import { AppError, forbidden, invalidState, notFound } from "../errors";
@@ -46,7 +47,7 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
       refs: { ticketRef: grant.request?.ticketRef, incidentRef: grant.request?.incidentRef, changeRef: grant.request?.changeRef },
       onBehalfOf: grant.request?.onBehalfOf ?? [],
     });
-    const now = new Date();
+    const now = await databaseNow(tx);
     const status = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
     const request = await tx.accessRequest.create({
       data: {
@@ -79,7 +80,7 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
         data: { requestId: request.id, durationSec, outcome: decision.outcome },
       },
     ];
-    if (status === "approved") events.push(await applyExtension(tx, grantId, request.durationSec, request.id));
+    if (status === "approved") events.push(await applyExtension(tx, grantId, request.durationSec, request.id, now));
     else if (status === "pending") await wakeWorkers(tx, "request.pending");
     await appendAuditMany(tx, actor, events);
     return { requestId: request.id, status };

@@ -96,3 +96,27 @@ export function keepLeases(db: Db, lane: "issue" | "revoke", held: Held[], ms = 
     stop: () => clearInterval(timer),
   };
 }
+
+const REANCHOR_MS = 60_000;
+let anchored: { dbMs: number; perf: number } | null = null;
+
+/**
+ * The database's "now" for windows and leases written by request handlers (a grant's end, an
+ * inline issue's lease), so every process puts them on the clock the worker revokes by. Read
+ * once a minute (half a round trip off at most), advanced meanwhile by the monotonic clock, so a
+ * step of this host's wall clock moves nothing and a request costs no extra round trip.
+ */
+export async function databaseNow(db: Pick<Db, "$queryRaw">): Promise<Date> {
+  if (!anchored || performance.now() - anchored.perf > REANCHOR_MS) {
+    const t0 = performance.now();
+    const [row] = await db.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() AS at`;
+    const t1 = performance.now();
+    anchored = { dbMs: row.at.getTime(), perf: (t0 + t1) / 2 };
+  }
+  return new Date(anchored.dbMs + (performance.now() - anchored.perf));
+}
+
+/** Forgets the anchor (tests that point the process at another database server). */
+export function forgetDatabaseNow(): void {
+  anchored = null;
+}

@@ -7,7 +7,7 @@ import { parseInput } from "../validation";
 import type { Decision } from "../policy/decision";
 import type { AccessRequest, Entitlement, Grant, Identity, Issuer, RequestStatus } from "../generated/prisma/client";
 import { writeAtOnce, type Insert } from "../write-at-once";
-import { leaseMs } from "../grants/lease";
+import { databaseNow, leaseMs } from "../grants/lease";
 import { activation } from "../grants/issue-due-grants";
 import { driverFor } from "../issuers/registry";
 import type { Credential, IssueResult } from "../issuers/types";
@@ -113,8 +113,8 @@ export async function createRequest({
     onBehalfOf,
     requesterOnCall: requester?.onCall ?? false,
   });
-  const now = new Date();
-  const untilDelegationEnds = delegationEndsAt ? Math.floor((delegationEndsAt.getTime() - Date.now()) / 1000) : Infinity;
+  const now = await databaseNow(db);
+  const untilDelegationEnds = delegationEndsAt ? Math.floor((delegationEndsAt.getTime() - now.getTime()) / 1000) : Infinity;
   const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec, untilDelegationEnds);
   const status: RequestStatus = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
   const grantId = randomUUID();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb, type Tx } from "../db";
+import { databaseNow } from "../grants/lease";
 import { assertCan, type Actor } from "../authz";
 import { appendAuditMany, type AuditInput } from "../audit";
 import { AppError, forbidden, invalidState, notFound } from "../errors";
@@ -38,7 +39,8 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   // The grant an extension moves is locked now, before the audit chain (appended last).
   if (request.extendsGrantId) await tx.$queryRaw`SELECT id FROM "Grant" WHERE id = ${request.extendsGrantId}::uuid FOR UPDATE`;
   if (request.status !== "pending") throw invalidState(`This request is already ${request.status}`);
-  if (request.expiresAt <= new Date()) throw invalidState("This request has expired");
+  const now = await databaseNow(tx);
+  if (request.expiresAt <= now) throw invalidState("This request has expired");
   // Separation of duties: nobody decides on a request they made, or for what they or their team own.
   const conflict = await requestDecisionConflict(tx, actor, request);
   if (conflict) throw forbidden(conflict);
@@ -64,7 +66,6 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
     },
   ];
 
-  const now = new Date();
   if (decision === "deny") {
     await tx.accessRequest.update({ where: { id: requestId }, data: { status: "denied", decidedAt: now } });
     await enqueueNotification(tx, {
@@ -87,7 +88,7 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   await tx.accessRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: now } });
   let grantId: string | null = null;
   if (request.extendsGrantId) {
-    events.push(await applyExtension(tx, request.extendsGrantId, request.durationSec, requestId));
+    events.push(await applyExtension(tx, request.extendsGrantId, request.durationSec, requestId, now));
     grantId = request.extendsGrantId;
   } else {
     const grant = await tx.grant.create({
