@@ -14,11 +14,11 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export type WorkerProcess = { child: ChildProcess; ready: Promise<void>; kill9: () => Promise<void>; stop: () => Promise<void>; output: () => string };
 
-export function spawnWorker(opts: { databaseUrl: string; leaseMs: number; clockOffsetMs?: number }): WorkerProcess {
+export function spawnWorker(opts: { databaseUrl: string; leaseMs: number; clockOffsetMs?: number; env?: Record<string, string> }): WorkerProcess {
   const args = ["--import", path.join(ROOT, "lib/testing/clock-offset.mjs"), path.join(ROOT, "scripts/worker.ts")];
   const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), args, {
     cwd: ROOT,
-    env: childEnv({ DATABASE_URL: opts.databaseUrl, DATABASE_POOL_SIZE: "20", HOURGLASS_LEASE_MS: String(opts.leaseMs), HOURGLASS_TEST_CLOCK_OFFSET_MS: String(opts.clockOffsetMs ?? 0) }),
+    env: childEnv({ DATABASE_URL: opts.databaseUrl, DATABASE_POOL_SIZE: "20", HOURGLASS_LEASE_MS: String(opts.leaseMs), HOURGLASS_TEST_CLOCK_OFFSET_MS: String(opts.clockOffsetMs ?? 0), ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -1,39 +1,8 @@
 // Shared pieces of the benchmarks: throwaway PostgreSQL servers, migrations, percentiles, tables.
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedServer } from "../../lib/platform/embedded-postgres";
-import { freePort } from "../../lib/testing/free-port";
+export { migrate, startServer } from "../../lib/testing/pg-server";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
-
-export async function startServer(label: string, databases: string[], flags: string[] = []): Promise<EmbeddedServer & { dataDir: string; restart: () => Promise<void>; halt: () => Promise<void> }> {
-  const base = mkdtempSync(path.join(tmpdir(), `hourglass-bench-${label}-`));
-  chmodSync(base, 0o755);
-  const dataDir = path.join(base, "pg");
-  const port = await freePort();
-  const opts = { dataDir, port, password: "bench", databases, logFile: `${dataDir}.log`, extraFlags: flags };
-  let server = await startEmbeddedPostgres(opts);
-  return {
-    ...server,
-    dataDir,
-    url: (db: string) => server.url(db),
-    halt: () => server.stop(),
-    restart: async () => {
-      server = await startEmbeddedPostgres(opts);
-    },
-    stop: async () => {
-      await server.stop().catch(() => undefined);
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
-}
-
-export function migrate(url: string): void {
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
