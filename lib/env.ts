@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outboundUrlProblem } from "./http/outbound-url";
 
 // The only module that reads process.env. Everything else imports `env`.
 
@@ -27,6 +28,14 @@ const schema = z.object({
   HOURGLASS_AUDIT_TRUSTED_KEYS: z.string().default(""),
   /** Where each audit checkpoint is also appended, one JSON line each (a file outside the database's reach). */
   HOURGLASS_AUDIT_CHECKPOINT_FILE: z.string().optional(),
+  /** Where each audit checkpoint is also POSTed as JSON (https, or http to loopback), after commit, retried until accepted. */
+  HOURGLASS_AUDIT_CHECKPOINT_URL: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const problem = v ? outboundUrlProblem(v, "HOURGLASS_AUDIT_CHECKPOINT_URL") : null;
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** How often the worker signs a checkpoint of the audit chain's head (when it moved). */
   HOURGLASS_AUDIT_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Enables email + password sign-in for local users. Off unless set: production uses SSO. */

@@ -6,6 +6,7 @@ import { env } from "../env";
 import { assertCan, type Actor } from "../authz";
 import { AppError } from "../errors";
 import type { AuditCheckpoint } from "../generated/prisma/client";
+import { wakeWorkers } from "../worker/wake";
 import { checkpointMessage, checkpointSigner, trustedCheckpointKeys, verifiedMessage, verifySigned, type CheckpointFields } from "./checkpoint-keys";
 
 // Signed checkpoints of the audit chain: the head's sequence number and hash and the number of
@@ -76,9 +77,12 @@ export async function createAuditCheckpoint({ db, actor, minIntervalSec = 0 }: {
     if (last && last.headSeq === head.seq) return last;
     const added = await tx.auditEvent.count({ where: { seq: { gt: last?.headSeq ?? BigInt(0), lte: head.seq } } });
     const fields: CheckpointFields = { id: randomUUID(), headSeq: head.seq, headHash: head.hash, eventCount: (last?.eventCount ?? BigInt(0)) + BigInt(added), createdAt: now };
-    const created = await tx.auditCheckpoint.create({ data: { ...fields, keyId: signer.keyId, signature: signer.sign(checkpointMessage(fields)) } });
+    const toUrl = Boolean(env.HOURGLASS_AUDIT_CHECKPOINT_URL);
+    const created = await tx.auditCheckpoint.create({ data: { ...fields, keyId: signer.keyId, signature: signer.sign(checkpointMessage(fields)), urlExportDueAt: toUrl ? now : null } });
     // Exported before commit: a checkpoint is never in the table without being outside it too.
     exportCheckpoint(created);
+    // The URL is called after commit by the worker (lib/audit-log/export-checkpoints.ts), not under the chain's lock.
+    if (toUrl) await wakeWorkers(tx, "audit.checkpoint");
     return created;
   });
   return row ? checkpointView(row) : null;
@@ -86,12 +90,16 @@ export async function createAuditCheckpoint({ db, actor, minIntervalSec = 0 }: {
 
 type ExportedCheckpoint = { id: string; headSeq: string; headHash: string; eventCount: string; keyId: string; signature: string; createdAt: string };
 
+/** A checkpoint as it leaves the database: a line of the export file, the body sent to the export URL. */
+export function exportedCheckpointLine(c: AuditCheckpoint): ExportedCheckpoint {
+  return { id: c.id, headSeq: c.headSeq.toString(), headHash: c.headHash, eventCount: c.eventCount.toString(), keyId: c.keyId, signature: c.signature, createdAt: c.createdAt.toISOString() };
+}
+
 function exportCheckpoint(c: AuditCheckpoint) {
   const file = env.HOURGLASS_AUDIT_CHECKPOINT_FILE;
   if (!file) return;
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const line: ExportedCheckpoint = { id: c.id, headSeq: c.headSeq.toString(), headHash: c.headHash, eventCount: c.eventCount.toString(), keyId: c.keyId, signature: c.signature, createdAt: c.createdAt.toISOString() };
-  appendFileSync(file, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+  appendFileSync(file, `${JSON.stringify(exportedCheckpointLine(c))}\n`, { mode: 0o600 });
 }
 
 /** The newest checkpoint in the export file (its last complete line), read from the file's end. */
@@ -118,6 +126,10 @@ export function latestExportedCheckpoint(): AuditCheckpoint | null {
           createdAt: new Date(e.createdAt),
           verifiedAt: null,
           verifiedSignature: null,
+          urlExportDueAt: null,
+          urlExportedAt: null,
+          urlExportAttempts: 0,
+          urlExportError: null,
         };
       } catch {
         // A torn last line (a crash mid-write): the one before it is the newest whole one.
@@ -129,14 +141,33 @@ export function latestExportedCheckpoint(): AuditCheckpoint | null {
   }
 }
 
-export type CheckpointStatus = { enabled: boolean; keyId: string | null; exportFile: string | null; latest: CheckpointView | null };
+export type CheckpointStatus = {
+  enabled: boolean;
+  keyId: string | null;
+  exportFile: string | null;
+  /** The export URL (its origin only), how many checkpoints wait to reach it, and why the oldest has not. */
+  exportUrl: { origin: string; pending: number; lastError: string | null; lastExportedAt: string | null } | null;
+  latest: CheckpointView | null;
+};
 
 /** For the Audit page: whether checkpoints are on, and the newest one with its verification state. */
 export async function getAuditCheckpointStatus({ db, actor }: { db: Db; actor: Actor }): Promise<CheckpointStatus> {
   assertCan(actor, "audit:read");
   const signer = checkpointSigner();
   const latest = await db.auditCheckpoint.findFirst({ orderBy: { headSeq: "desc" } });
-  return { enabled: Boolean(signer), keyId: signer?.keyId ?? null, exportFile: env.HOURGLASS_AUDIT_CHECKPOINT_FILE ?? null, latest: latest ? checkpointView(latest) : null };
+  const url = env.HOURGLASS_AUDIT_CHECKPOINT_URL;
+  let exportUrl: CheckpointStatus["exportUrl"] = null;
+  if (url) {
+    const waiting = { urlExportedAt: null, urlExportDueAt: { not: null } };
+    const [pending, oldest, last] = await Promise.all([
+      db.auditCheckpoint.count({ where: waiting }),
+      db.auditCheckpoint.findFirst({ where: waiting, orderBy: { headSeq: "asc" }, select: { urlExportError: true } }),
+      db.auditCheckpoint.findFirst({ where: { urlExportedAt: { not: null } }, orderBy: { urlExportedAt: "desc" }, select: { urlExportedAt: true } }),
+    ]);
+    // The origin only: a path or query may carry a token.
+    exportUrl = { origin: new URL(url).origin, pending, lastError: oldest?.urlExportError ?? null, lastExportedAt: last?.urlExportedAt?.toISOString() ?? null };
+  }
+  return { enabled: Boolean(signer), keyId: signer?.keyId ?? null, exportFile: env.HOURGLASS_AUDIT_CHECKPOINT_FILE ?? null, exportUrl, latest: latest ? checkpointView(latest) : null };
 }
 
 /** When this process's lane last looked (so a chain that did not move is not looked at again at once). */

@@ -17,7 +17,8 @@ export type NotificationEvent =
   | "attestation.campaign_opened"
   | "attestation.reminder"
   | "attestation.escalated"
-  | "attestation.quarantined";
+  | "attestation.quarantined"
+  | "audit.checkpoint_export_failed";
 
 export type Notice = { event: NotificationEvent; title: string; lines?: string[]; link?: string; severity?: "info" | "warning" | "critical" };
 

@@ -17,6 +17,7 @@ import { nextReevaluation, reevaluateGrants } from "../policy/reevaluate-grants"
 import { nextRevokedTokenPrune, pruneRevokedTokens } from "../issuers/token";
 import { WAKE_CHANNEL, parseWake } from "./wake";
 import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/checkpoints";
+import { exportCheckpointsToUrl, nextCheckpointExportDue } from "../audit-log/export-checkpoints";
 import { databaseClockOffsetMs } from "../grants/lease";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
@@ -59,6 +60,7 @@ export const lanes: Lane[] = [
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
   { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune },
   { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue },
+  { name: "audit-checkpoint-export", run: (db) => exportCheckpointsToUrl({ db }), next: nextCheckpointExportDue },
   {
     name: "issuer-health",
     run: async (db) => {

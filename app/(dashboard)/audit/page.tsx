@@ -90,6 +90,16 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
           </>
         )}
         {checkpoints.exportFile ? <span className="text-xs text-zinc-500">exported to <span className="font-mono">{checkpoints.exportFile}</span></span> : null}
+        {checkpoints.exportUrl ? (
+          <span data-testid="checkpoint-url-export" className={`text-xs ${checkpoints.exportUrl.pending > 0 && checkpoints.exportUrl.lastError ? "font-medium text-red-700" : "text-zinc-500"}`}>
+            sent to <span className="font-mono">{checkpoints.exportUrl.origin}</span>
+            {checkpoints.exportUrl.pending > 0
+              ? ` · ${checkpoints.exportUrl.pending} waiting${checkpoints.exportUrl.lastError ? ` (${checkpoints.exportUrl.lastError})` : ""}`
+              : checkpoints.exportUrl.lastExportedAt
+                ? ` · last ${formatTime(checkpoints.exportUrl.lastExportedAt)}`
+                : ""}
+          </span>
+        ) : null}
         {checkpoints.enabled ? <CheckpointButton /> : null}
       </section>
       <form className="mb-3 flex flex-wrap items-end gap-2 text-sm" role="search">
