@@ -14,6 +14,14 @@ test("an admin edits the Cedar policies: errors name their line, the simulator s
   await expect(page.getByTestId("policy-problems")).toContainText(`line ${lines + 2}`);
   await expect(page.getByTestId("policy-problems")).toContainText("enviroment");
 
+  // An edit that keeps every outcome but asks for one more approval is a changed decision too.
+  await editor.fill(original.replace('@approvals("2")', '@approvals("3")'));
+  await page.getByRole("button", { name: "Validate and simulate" }).click();
+  await expect(page.getByTestId("policy-problems")).toHaveCount(0);
+  await expect(page.getByTestId("impact")).not.toContainText("No decision would change");
+  await expect(page.getByTestId("impact-examples")).toContainText("approvals 2 → 3");
+  await expect(page.getByTestId("impact-examples").getByRole("link").first()).toHaveAttribute("href", /^\/requests\//);
+
   // A valid change that approves every staging request at once: the impact on past requests shows.
   await editor.fill(`${original}\n@id("staging-auto")\npermit (principal, action == Hourglass::Action::"auto_approve", resource) when { context.environment == "staging" };`);
   await page.getByLabel("Entitlement").selectOption({ label: "orders-db-write-staging (medium)" });

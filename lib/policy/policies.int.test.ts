@@ -7,6 +7,7 @@ import { issueDueGrants } from "../grants/issue-due-grants";
 import { defaultPolicies } from "./default-policies";
 import { findPolicyVersions, savePolicies } from "./save-policies";
 import { reevaluateGrants } from "./reevaluate-grants";
+import { simulatePolicies } from "./simulate";
 import { closeAllDrivers } from "../issuers/registry";
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>;
@@ -89,5 +90,26 @@ describe("policy versions", () => {
     await reevaluateGrants({ db: getDb(), force: true });
     const after = await getDb().grant.findMany({ where: { id: { in: grants.map((g) => g.id) } }, select: { id: true, status: true } });
     expect(after.filter((g) => g.status !== "active").map((g) => g.id)).toEqual([orphan.id]);
+  });
+});
+
+describe("the policy simulator", () => {
+  it("counts a change of approvals as a changed decision, though the outcome stays 'require approval'", async () => {
+    const admin = await createUser(["admin"]);
+    const owner = await createUser(["owner", "requester"]);
+    const identity = await getDb().identity.create({ data: { name: `svc-sim-${Math.random().toString(36).slice(2)}`, kind: "service_account", environment: "prod", system: "x", ownerUserId: owner.id } });
+    const { entitlement } = await createIssuerAndEntitlement({ environment: "prod", riskTier: "high" });
+    const req = await createRequest({ actor: owner, identityId: identity.id, entitlementId: entitlement.id, durationSec: 900, justification: "fix the orders table", ticketRef: "OPS-9" });
+    expect(req.status).toBe("pending");
+    const current = await findPolicyVersions({ actor: admin });
+    expect(current.text).toContain('@approvals("2")');
+    const sim = await simulatePolicies({ actor: admin, text: current.text.replace('@approvals("2")', '@approvals("3")') });
+    expect(sim.problems).toEqual([]);
+    expect(sim.impact!.changed).toBeGreaterThanOrEqual(1);
+    expect(sim.impact!.transitions).toHaveProperty(["2 approvals, one from security, up to 30 min → 3 approvals, one from security, up to 30 min"]);
+    expect(sim.impact!.examples.find((e) => e.requestId === req.id)).toMatchObject({ differences: ["approvals 2 → 3"] });
+    // The same text changes nothing.
+    expect((await simulatePolicies({ actor: admin, text: current.text })).impact!.changed).toBe(0);
+    await expect(simulatePolicies({ actor: owner, text: current.text })).rejects.toMatchObject({ code: "forbidden" });
   });
 });

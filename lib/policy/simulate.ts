@@ -7,6 +7,7 @@ import { checkPolicies, decide, type PolicyProblem } from "./engine";
 import { getActivePolicies } from "./active-policies";
 import { policyRequest } from "./evaluate-request";
 import type { Decision } from "./decision";
+import { decisionDifferences, decisionSummary, transitionLabel } from "./compare-decisions";
 
 const input = z.object({
   /** A candidate policy set; without it only the set in force is used. */
@@ -31,7 +32,7 @@ const input = z.object({
 export type Simulation = {
   problems: PolicyProblem[];
   single: { current: Decision; candidate: Decision | null } | null;
-  impact: { requests: number; changed: number; transitions: Record<string, number>; examples: { requestId: string; identity: string; entitlement: string; from: string; to: string }[] } | null;
+  impact: { requests: number; changed: number; transitions: Record<string, number>; examples: { requestId: string; identity: string; entitlement: string; from: string; to: string; differences: string[] }[] } | null;
 };
 
 /**
@@ -86,13 +87,15 @@ export async function simulatePolicies({ actor, ...raw }: { actor: Actor } & z.i
         ? { type: "user", id: r.requesterUser.id, email: r.requesterUser.email, name: r.requesterUser.name, roles: r.requesterUser.roles as RoleName[] }
         : { type: "identity", id: r.requesterIdentityId ?? r.identityId, name: r.identity.name, scopes: [] };
       const req = policyRequest({ identity: r.identity, entitlement: r.entitlement, actor: requester, durationSec: r.durationSec, breakGlass: r.breakGlass, refs: r, onBehalfOf: r.onBehalfOf, requesterOnCall: r.breakGlass, now: r.createdAt });
-      const a = decide(current.set, req, current.version).outcome;
-      const b = decide(candidate, req, null).outcome;
-      if (a === b) continue;
+      // The whole decision, not only its outcome: approvals, security, the window and the reasons count too.
+      const a = decide(current.set, req, current.version);
+      const b = decide(candidate, req, null);
+      const differences = decisionDifferences(a, b);
+      if (differences.length === 0) continue;
       changed++;
-      const key = `${a} → ${b}`;
+      const key = transitionLabel(a, b);
       transitions[key] = (transitions[key] ?? 0) + 1;
-      if (examples.length < 20) examples.push({ requestId: r.id, identity: r.identity.name, entitlement: r.entitlement.name, from: a, to: b });
+      if (examples.length < 20) examples.push({ requestId: r.id, identity: r.identity.name, entitlement: r.entitlement.name, from: decisionSummary(a), to: decisionSummary(b), differences });
     }
     impact = { requests: past.length, changed, transitions, examples };
   }

@@ -177,10 +177,25 @@ export function PolicyEditor({ text: initial, version, identities, entitlements 
             <ul className="mt-1 list-disc pl-5">
               {Object.entries(sim.impact.transitions).map(([k, n]) => (
                 <li key={k}>
-                  {n} × {k.replaceAll("_", " ")}
+                  {n} × {k}
                 </li>
               ))}
             </ul>
+            {sim.impact.examples.length > 0 ? (
+              <>
+                <h3 className="mt-3 text-xs uppercase text-zinc-500">For example</h3>
+                <ul className="mt-1 space-y-1" data-testid="impact-examples">
+                  {sim.impact.examples.slice(0, 5).map((e) => (
+                    <li key={e.requestId}>
+                      <a href={`/requests/${e.requestId}`} className="text-sky-700 hover:underline">
+                        {e.identity} · {e.entitlement}
+                      </a>
+                      <span className="text-zinc-600">: {e.differences.join("; ")}</span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </section>
         ) : null}
       </aside>
