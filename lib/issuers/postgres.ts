@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { mapWithConcurrency } from "../concurrency";
 import { z } from "zod";
-import { IssuerError, type GrantRef, type IssuerDriver, type IssuerFactory, type IssueResult, type StandingPrivilege } from "./types";
+import { IssuerError, type GrantRef, type IssuerDriver, type IssuerFactory, type IssueResult, type StandingPrivilege, type StandingRevocation } from "./types";
 
 // The PostgreSQL issuer: a grant is a login role `hg_<grant id hex>` created as a member of the
 // entitlement's group role, with a random password and VALID UNTIL at the end of the window.
@@ -599,6 +599,51 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
             ...(row.issuer_admin ? { issuerAdmin: true } : {}),
           },
         }));
+      });
+    },
+
+    // PostgreSQL 16+ records a membership per grantor and it lasts while any grant of it remains,
+    // so the group is revoked once for each grantor, in one transaction, then checked gone. A
+    // session keeps what it had (a `SET ROLE` to the group outlives the REVOKE): ending them is
+    // what makes the removal immediate.
+    async revokeStanding({ principal, privilege }, { endSessions }): Promise<StandingRevocation> {
+      return withClient(`revoke ${privilege} from ${principal}`, async (c) => {
+        const memberships = async () =>
+          (
+            await c.query<{ grantor: string | null; is_admin: boolean }>(
+              `SELECT gr.rolname AS grantor, u.rolname = current_user AS is_admin
+                 FROM pg_auth_members m
+                 JOIN pg_roles u ON u.oid = m.member
+                 JOIN pg_roles g ON g.oid = m.roleid
+                 LEFT JOIN pg_roles gr ON gr.oid = m.grantor
+                WHERE u.rolname = $1 AND g.rolname = $2`,
+              [principal, privilege],
+            )
+          ).rows;
+        const before = await memberships();
+        if (before.length === 0) return { outcome: "not_member" };
+        if (before.some((m) => m.is_admin)) return { outcome: "issuer_admin" };
+        const grantors = [...new Set(before.map((m) => m.grantor).filter((g): g is string => g !== null))];
+        const ident = (s: string) => c.escapeIdentifier(s);
+        const statements = grantors.length
+          ? grantors.map((g) => `REVOKE ${ident(privilege)} FROM ${ident(principal)} GRANTED BY ${ident(g)}`)
+          : [`REVOKE ${ident(privilege)} FROM ${ident(principal)}`];
+        try {
+          await c.query(["BEGIN", ...statements, "COMMIT"].join("; "));
+        } catch (e) {
+          await c.query("ROLLBACK").catch(() => undefined);
+          throw e;
+        }
+        const after = await memberships();
+        if (after.length) {
+          throw new IssuerError(`${principal} is still a member of ${privilege} after REVOKE (granted by ${after.map((m) => m.grantor ?? "?").join(", ")})`, "transient");
+        }
+        let sessionsEnded = 0;
+        if (endSessions) {
+          const ended = await c.query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()", [principal]);
+          sessionsEnded = ended.rows.filter((r) => r.ok).length;
+        }
+        return { outcome: "revoked", grantors, sessionsEnded };
       });
     },
 
