@@ -9,6 +9,7 @@ import { TokenRejectedError, verifyHourglassToken } from "../issuers/token";
 import { enqueueNotification } from "../notifications/enqueue";
 import { withDeadline } from "../concurrency";
 import { databaseNow, leaseMs } from "../grants/lease";
+import { CANARY_IDENTITY } from "./canary";
 
 // One revocation drill: a canary grant issued through the issuer's own driver (the code path every
 // grant takes), proved to work, revoked, and the revoke verified against the system itself. The
@@ -18,7 +19,6 @@ import { databaseNow, leaseMs } from "../grants/lease";
 export type DrillStepName = "issue" | "prove" | "revoke" | "verify";
 export type DrillStep = { name: DrillStepName; ok: boolean; durationMs: number; error?: string };
 
-export const CANARY_IDENTITY = "hourglass-drill-canary";
 /** The canary's window (and native expiry): the backstop if a drill never gets to revoke it. */
 export const CANARY_WINDOW_MS = 10 * 60_000;
 /** Bound on each step's calls to the issuer or the target. */

@@ -1,4 +1,5 @@
 import { getDb } from "../db";
+import { CANARY_IDENTITY } from "../drills/canary";
 import { assertCan, type Actor } from "../authz";
 import { Prisma } from "../generated/prisma/client";
 import { parseMetricsRange, type Breakdown, type MetricsRange } from "./metrics-range";
@@ -184,9 +185,9 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       db.exception.count({ where: { status: "accepted" } }),
       db.exception.count({ where: { status: "accepted", expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * 86400_000) } } }),
       db.exception.count({ where: { status: "accepted", expiresAt: { lte: now } } }),
-      db.identity.count({ where: { status: "active" } }),
-      db.identity.count({ where: { status: "active", ownerUserId: null, ownerTeamId: null } }),
-      db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince } } }),
+      db.identity.count({ where: { status: "active", name: { not: CANARY_IDENTITY } } }),
+      db.identity.count({ where: { status: "active", ownerUserId: null, ownerTeamId: null, name: { not: CANARY_IDENTITY } } }),
+      db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince }, name: { not: CANARY_IDENTITY } } }),
     ]),
   ]);
   const [activeNow, revokeFailed, irrevocable, exceptionsActive, expiring, overdue, activeIdentities, unowned, attested] = counts;
