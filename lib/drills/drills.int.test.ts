@@ -16,6 +16,9 @@ import { runDueDrills, nextDrillDue } from "./schedule";
 import { findDrills } from "./find-drills";
 import { setDrillSchedule } from "./set-drill-schedule";
 import { CANARY_GROUP } from "../issuers/postgres";
+import { createApiToken } from "../api-tokens/create-api-token";
+import { rolePermissions } from "../authz";
+import { resetRateLimits } from "../web/rate-limit";
 
 // Drills against a real PostgreSQL target (reached through a TCP proxy, to take it away mid-drill)
 // and the built-in token issuer, on a fresh Hourglass database.
@@ -208,5 +211,58 @@ describe("drill schedule", () => {
     expect(out.steps.map((s) => s.ok)).toEqual([true, true, true, true]);
     const run = await db.drillRun.findUniqueOrThrow({ where: { id: out.id } });
     expect(await db.revokedToken.count({ where: { grantId: run.grantId! } })).toBe(1);
+  });
+});
+
+describe("drills over the machine API", () => {
+  async function call(method: "GET" | "POST" | "PATCH", id: string, token: string, body?: string) {
+    resetRateLimits();
+    const mod = await import("../../app/api/v1/issuers/[id]/drills/route");
+    const req = new Request(`http://hourglass.test/api/v1/issuers/${encodeURIComponent(id)}/drills`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body,
+    });
+    const res = await mod[method](req, { params: Promise.resolve({ id }) });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it("runs and lists drills for an admin's token; refuses other roles, extra fields and NUL bytes with a 4xx", async () => {
+    const adminToken = (await createApiToken({ actor: admin, user: admin.email, scopes: ["admin:issuers"] })).token;
+    const ran = await call("POST", "tokens-drill", adminToken, "{}");
+    expect(ran.status).toBe(201);
+    expect(ran.body).toMatchObject({ ok: true, error: null });
+    const listed = await call("GET", "tokens-drill", adminToken);
+    expect(listed.status).toBe(200);
+    expect(listed.body.drills[0]).toMatchObject({ id: ran.body.id, ok: true, trigger: "manual" });
+    expect(listed.body.drills[0].steps).toHaveLength(4);
+    const patched = await call("PATCH", "tokens-drill", adminToken, JSON.stringify({ intervalMinutes: 15 }));
+    expect(patched).toMatchObject({ status: 200, body: { intervalSec: 900 } });
+
+    for (const [body, code] of [
+      [JSON.stringify({ issuer: issuerId }), "validation_failed"],
+      [JSON.stringify({ actor: "someone" }), "validation_failed"],
+      ["[]", "validation_failed"],
+    ] as const) {
+      const r = await call("POST", "tokens-drill", adminToken, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe(code);
+    }
+    expect((await call("PATCH", "tokens-drill", adminToken, JSON.stringify({ intervalMinutes: 2 }))).status).toBe(400);
+    const nul = await call("GET", "tokens\u0000drill", adminToken);
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.code).toBe("validation_failed");
+    expect((await call("POST", "tokens\u0000drill", adminToken, "{}")).status).toBe(400);
+
+    for (const role of ["security", "approver", "auditor"] as const) {
+      const user = await createUser([role]);
+      const token = (await createApiToken({ actor: user, user: user.email, scopes: [...rolePermissions[role]] })).token;
+      const before = await getDb().drillRun.count();
+      const r = await call("POST", "tokens-drill", token, "{}");
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe("forbidden");
+      expect((await call("GET", "tokens-drill", token)).status).toBe(403);
+      expect(await getDb().drillRun.count()).toBe(before);
+    }
   });
 });

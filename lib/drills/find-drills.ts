@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issuerRef } from "./issuer-ref";
 import type { Db } from "../db";
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
@@ -35,7 +36,7 @@ function view(r: Row): DrillView {
   };
 }
 
-const input = z.strictObject({ issuer: z.string().trim().min(1).max(200), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const input = z.strictObject({ issuer: issuerRef, limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** An issuer's drills, newest first, with its schedule (admin). */
 export async function findDrills(actor: Actor, raw: z.input<typeof input>) {

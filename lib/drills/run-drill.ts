@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issuerRef } from "./issuer-ref";
 import type { Db } from "../db";
 import { getDb } from "../db";
 import { appendAudit } from "../audit";
@@ -9,7 +10,7 @@ import { Prisma } from "../generated/prisma/client";
 import { performDrill, type AfterStep, type DrillOutcome } from "./perform-drill";
 import { DRILL_LEASE_MS } from "./schedule";
 
-const input = z.strictObject({ issuer: z.string().trim().min(1).max(200) });
+const input = z.strictObject({ issuer: issuerRef });
 
 /**
  * Runs a revocation drill on one issuer now (admin), and waits for its outcome. Refused while a

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issuerRef } from "./issuer-ref";
 import { getDb } from "../db";
 import { appendAudit } from "../audit";
 import { assertCan, type Actor } from "../authz";
@@ -6,7 +7,7 @@ import { notFound } from "../errors";
 import { parseInput, isUuid } from "../validation";
 
 const input = z.strictObject({
-  issuer: z.string().trim().min(1).max(200),
+  issuer: issuerRef,
   /** Minutes between scheduled drills; 0 turns the schedule off (drills on demand only). */
   intervalMinutes: z.coerce.number().int().min(0).max(7 * 24 * 60).refine((m) => m === 0 || m >= 5, "intervalMinutes: 0 (off) or at least 5"),
 });
