@@ -61,6 +61,8 @@ const TERMINATE_POLL_MS = 5;
 const TERMINATE_WAIT_MS = 2_000;
 
 export const ROLE_PREFIX = "hg_";
+/** The privilege-less group that revocation-drill canaries join. */
+export const CANARY_GROUP = "hourglass_drill_canary";
 /** Unquoted-identifier shape: no quoting surprises, and at most 63 bytes (NAMEDATALEN - 1). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const OUR_ROLE = /^hg_[0-9a-f]{32}$/;
@@ -533,6 +535,14 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
         );
         return !r.rows[0].role_exists && r.rows[0].sessions === 0;
       });
+    },
+
+    async canaryTarget() {
+      // A group with no privileges at all: a drill proves login, session and revoke, nothing more.
+      await withClient("canaryTarget", (c) =>
+        c.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(CANARY_GROUP)}) THEN CREATE ROLE ${ident(CANARY_GROUP)} NOLOGIN; END IF; END $$`),
+      );
+      return { role: CANARY_GROUP };
     },
 
     async extend(ref: GrantRef, expiresAt: Date): Promise<void> {

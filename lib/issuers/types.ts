@@ -83,6 +83,11 @@ export interface IssuerDriver {
   /** Moves the native expiry of a live grant (after an approved extension). */
   extend?(ref: GrantRef, expiresAt: Date): Promise<void>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * The entitlement target of revocation-drill canaries, creating in the system what it needs (a
+   * privilege-less group role); absent when any target will do.
+   */
+  canaryTarget?(): Promise<unknown>;
   /** Standing privileges present in the target, for drift detection. */
   discover?(): Promise<StandingPrivilege[]>;
   /**
