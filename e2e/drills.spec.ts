@@ -31,6 +31,10 @@ test("an admin runs a revocation drill from the issuer's page and sees it pass t
   expect(after.rows[0].steps.every((s) => s.ok)).toBe(true);
 
   // The schedule: a bad interval is refused in words, a good one saved.
+  await page.getByLabel("Drill every (minutes, 0 = off)").fill("");
+  await page.getByRole("button", { name: "Save schedule" }).click();
+  await expect(page.getByText(/whole number of minutes/)).toBeVisible();
+  expect((await withDb((c) => c.query<{ s: number }>(`SELECT "drillIntervalSec" AS s FROM "Issuer" WHERE id = $1`, [issuerId]))).rows[0].s).toBeGreaterThan(0);
   await page.getByLabel("Drill every (minutes, 0 = off)").fill("2");
   await page.getByRole("button", { name: "Save schedule" }).click();
   await expect(page.getByText(/at least 5/)).toBeVisible();

@@ -34,7 +34,7 @@ export function RunDrillButton({ issuerId }: { issuerId: string }) {
 export function DrillScheduleForm({ issuerId, intervalMinutes }: { issuerId: string; intervalMinutes: number }) {
   const router = useRouter();
   const [state, submit, pending] = useKeptForm<ActionResult<{ intervalSec: number; nextAt: string | null }> | null>(async (_prev, form) => {
-    const r = await setDrillScheduleAction({ issuerId, intervalMinutes: Number(form.get("intervalMinutes")) });
+    const r = await setDrillScheduleAction({ issuerId, intervalMinutes: String(form.get("intervalMinutes") ?? "") });
     if (r.ok) router.refresh();
     return r;
   }, null);
