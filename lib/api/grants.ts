@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { AppError, forbidden } from "../errors";
+import { heldGrants } from "../identities/ownership";
 import { parseDuration, parseInput } from "../validation";
 import { getGrant } from "../grants/get-grant";
 import { revokeGrant } from "../grants/revoke-grant";
@@ -24,15 +25,8 @@ const listQuery = z.object({
 export async function apiListGrants({ actor, query }: { actor: Actor; query: URLSearchParams }) {
   const q = parseInput(listQuery, Object.fromEntries(query));
   const all = can(actor, "grant:read_all");
-  const scope: Prisma.GrantWhereInput = all
-    ? {}
-    : actor.type === "identity"
-      ? { OR: [{ identityId: actor.id }, { request: { requesterIdentityId: actor.id } }] }
-      : actor.type === "user" && can(actor, "request:create")
-        ? { request: { requesterUserId: actor.id } }
-        : (() => {
-            throw forbidden();
-          })();
+  if (!all && actor.type !== "identity" && !(actor.type === "user" && can(actor, "request:create"))) throw forbidden();
+  const scope: Prisma.GrantWhereInput = all ? {} : heldGrants(actor);
   const db = getDb();
   const where: Prisma.GrantWhereInput = { AND: [scope, q.identity ? { identityId: await resolveIdentity(q.identity) } : {}, q.status ? { status: q.status } : {}] };
   const rows = await db.grant.findMany({

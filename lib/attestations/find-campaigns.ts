@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { canAny, type Actor } from "../authz";
 import { forbidden } from "../errors";
+import { operatedIdentities } from "../identities/ownership";
 
 export type CampaignSummary = {
   id: string;
@@ -17,8 +18,7 @@ export type CampaignSummary = {
 export async function findCampaigns({ actor }: { actor: Actor }): Promise<CampaignSummary[]> {
   if (!canAny(actor, ["attestation:attest", "attestation:manage"])) throw forbidden();
   const db = getDb();
-  const userId = actor.type === "user" ? actor.id : "00000000-0000-0000-0000-000000000000";
-  const owned = { OR: [{ ownerUserId: userId }, { ownerTeam: { members: { some: { userId } } } }] };
+  const owned = operatedIdentities(actor);
   const campaigns = await db.attestationCampaign.findMany({ orderBy: [{ status: "asc" }, { dueAt: "asc" }], take: 50 });
   return Promise.all(
     campaigns.map(async (c) => {

@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import type { ListParams, Page } from "../listing";
+import { operatedIdentities } from "../identities/ownership";
 import type { Criticality, Environment, IdentityKind, IdentityStatus, Prisma } from "../generated/prisma/client";
 import { LIVE_GRANT_STATUSES } from "../identities/withdraw-identity";
 
@@ -62,7 +63,7 @@ export async function findMyAttestations({
   const where: Prisma.AttestationWhereInput = {
     decision: null,
     campaign: { status: "open", ...(campaignId ? { id: campaignId } : {}) },
-    identity: { status: { not: "decommissioned" }, OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] },
+    identity: { status: { not: "decommissioned" }, ...operatedIdentities(actor) },
   };
   const [total, rows] = await Promise.all([
     db.attestation.count({ where }),

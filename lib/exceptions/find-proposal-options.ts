@@ -1,5 +1,7 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
+import { operatedIdentities } from "../identities/ownership";
+import { proposesForEveryone } from "./proposal-rules";
 
 const MAX_IDENTITIES = 2000;
 
@@ -11,10 +13,9 @@ export async function findProposalOptions({ actor }: { actor: Actor }) {
   assertCan(actor, "exception:propose");
   if (actor.type !== "user") return { identities: [], entitlements: [] };
   const db = getDb();
-  const everyone = actor.roles.includes("security") || actor.roles.includes("admin");
   const [identities, entitlements] = await Promise.all([
     db.identity.findMany({
-      where: { status: "active", ...(everyone ? {} : { OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] }) },
+      where: { status: "active", ...(proposesForEveryone(actor) ? {} : operatedIdentities(actor)) },
       orderBy: [{ environment: "asc" }, { name: "asc" }],
       take: MAX_IDENTITIES,
       select: { id: true, name: true, kind: true, environment: true },

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { isAppError, notFound } from "../errors";
 import { parseInput } from "../validation";
+import { exceptionReviewConflict } from "../identities/ownership";
 import { assertProposalRules, mayProposeFor } from "./proposal-rules";
 import { maxExceptionDays, nextReviewAt } from "./limits";
 import { renewableStatuses } from "./renew-exception";
@@ -55,7 +56,7 @@ export async function getException({ actor, exceptionId }: { actor: Actor; excep
       ruleProblem = err.message;
     }
   }
-  const reviewer = can(actor, "exception:review") && actor.type === "user" && !mine && e.identity.ownerUserId !== actor.id;
+  const reviewer = can(actor, "exception:review") && (await exceptionReviewConflict(db, actor, e)) === null;
   // Whether a credential waits for its one delivery; the sealed value itself never leaves lib/.
   const grant = e.grant ? { ...e.grant, credentialSealed: undefined, credentialWaiting: e.grant.credentialSealed !== null } : null;
   return {

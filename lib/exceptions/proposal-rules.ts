@@ -29,8 +29,13 @@ const fieldError = (field: string, message: string) => new AppError("validation_
 /** People, never machines, put standing access up for review: someone must be accountable. */
 export async function mayProposeFor(tx: Tx, actor: Actor, identity: { ownerUserId: string | null; ownerTeamId: string | null }): Promise<boolean> {
   if (actor.type !== "user") return false;
-  if (actor.roles.includes("security") || actor.roles.includes("admin")) return true;
+  if (proposesForEveryone(actor)) return true;
   return operatesIdentity(tx, actor, identity);
+}
+
+/** Security and admins propose standing access for any identity; everyone else for what they operate. */
+export function proposesForEveryone(actor: Actor): boolean {
+  return actor.type === "user" && (actor.roles.includes("security") || actor.roles.includes("admin"));
 }
 
 /** Throws a clear 4xx when a proposal breaks a rule; the end date is checked against `now`. */

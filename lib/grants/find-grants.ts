@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { forbidden } from "../errors";
+import { heldGrants } from "../identities/ownership";
 import { sortBy, type ListParams, type Page } from "../listing";
 import type { GrantStatus, Prisma, RevokeReason } from "../generated/prisma/client";
 
@@ -38,7 +39,7 @@ export async function findGrants({
   if (!all && !can(actor, "request:create")) throw forbidden();
   const db = getDb();
   const where: Prisma.GrantWhereInput = {
-    ...(all ? {} : actor.type === "user" ? { request: { requesterUserId: actor.id } } : actor.type === "identity" ? { identityId: actor.id } : {}),
+    ...(all ? {} : heldGrants(actor)),
     ...(filters.status ? { status: filters.status } : filters.statuses ? { status: { in: filters.statuses } } : {}),
     ...(filters.identityId ? { identityId: filters.identityId } : {}),
   };

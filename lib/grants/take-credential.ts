@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import type { Actor } from "../authz";
 import { appendAudit } from "../audit";
+import { receivesCredential } from "../identities/ownership";
 import { unsealJson } from "../crypto/seal";
 import type { Credential } from "../issuers/types";
 
@@ -17,11 +18,7 @@ export async function takeCredential({ actor, grantId }: { actor: Actor; grantId
       where: { id: grantId },
       include: { request: { select: { requesterUserId: true, requesterIdentityId: true } }, exception: { select: { proposedById: true } } },
     });
-    // A request's grant goes to its requester; a standing grant to the person who proposed the exception.
-    const mine =
-      (actor.type === "user" && (grant.request?.requesterUserId === actor.id || grant.exception?.proposedById === actor.id)) ||
-      (actor.type === "identity" && grant.request?.requesterIdentityId === actor.id);
-    if (!mine || grant.status !== "active" || !grant.credentialSealed) return null;
+    if (!receivesCredential(actor, grant) || grant.status !== "active" || !grant.credentialSealed) return null;
     await tx.grant.update({ where: { id: grantId }, data: { credentialSealed: null, credentialDeliveredAt: new Date() } });
     await appendAudit(tx, actor, { action: "grant.credential_delivered", subjectType: "grant", subjectId: grantId });
     return unsealJson<Credential>(grant.credentialSealed);

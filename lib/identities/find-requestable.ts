@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
+import { operatedIdentities } from "./ownership";
 
 /** What the actor may request for: active identities they own or operate, and every entitlement. */
 export async function findRequestOptions({ actor }: { actor: Actor }) {
@@ -8,7 +9,7 @@ export async function findRequestOptions({ actor }: { actor: Actor }) {
   const db = getDb();
   const [identities, entitlements] = await Promise.all([
     db.identity.findMany({
-      where: { status: "active", OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] },
+      where: { status: "active", ...operatedIdentities(actor) },
       orderBy: [{ environment: "asc" }, { name: "asc" }],
       select: { id: true, name: true, kind: true, environment: true },
     }),

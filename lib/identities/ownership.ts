@@ -1,5 +1,6 @@
 import type { Tx } from "../db";
 import type { Actor } from "../authz";
+import type { Prisma } from "../generated/prisma/client";
 
 // Who stands in which relation to an identity, a request or a grant: the one module every
 // domain function asks, so "owner", "owning team" and "the agent's owner" mean the same everywhere.
@@ -13,6 +14,29 @@ export async function operatesIdentity(tx: Tx, actor: Actor, identity: Owned): P
   if (!identity.ownerTeamId) return false;
   const member = await tx.teamMember.findUnique({ where: { teamId_userId: { teamId: identity.ownerTeamId, userId: actor.id } } });
   return member !== null;
+}
+
+/** Never matches: the scope of an actor that stands in no relation at all. */
+const NOBODY = "00000000-0000-0000-0000-000000000000";
+
+/** The identities a user owns directly or through a team, as a query filter (none for machines). */
+export function operatedIdentities(actor: Actor): Prisma.IdentityWhereInput {
+  if (actor.type !== "user") return { id: NOBODY };
+  return { OR: [{ ownerUserId: actor.id }, { ownerTeam: { members: { some: { userId: actor.id } } } }] };
+}
+
+/** The requests the actor made, as a query filter: the person's, or the identity's whose token asked. */
+export function madeRequests(actor: Actor): Prisma.AccessRequestWhereInput {
+  if (actor.type === "user") return { requesterUserId: actor.id };
+  if (actor.type === "identity") return { requesterIdentityId: actor.id };
+  return { id: NOBODY };
+}
+
+/** The grants {@link holdsGrant} calls the actor's own, as a query filter. */
+export function heldGrants(actor: Actor): Prisma.GrantWhereInput {
+  if (actor.type === "user") return { OR: [{ request: { requesterUserId: actor.id } }, { exception: { proposedById: actor.id } }] };
+  if (actor.type === "identity") return { OR: [{ identityId: actor.id }, { request: { requesterIdentityId: actor.id } }] };
+  return { id: NOBODY };
 }
 
 /**
@@ -46,6 +70,20 @@ export async function exceptionReviewConflict(tx: Tx, actor: Actor, exception: {
   return null;
 }
 
+/**
+ * Separation of duties for the after-action review of a break-glass use: the same people who may
+ * not decide on the request may not review how it was used.
+ */
+export async function breakGlassReviewConflict(
+  tx: Tx,
+  actor: Actor,
+  request: Parameters<typeof requestDecisionConflict>[2],
+): Promise<string | null> {
+  if (actor.type !== "user") return "Only people review break-glass use";
+  if (request.requesterUserId === actor.id) return "Someone else must review your own break-glass use";
+  return requestDecisionConflict(tx, actor, request);
+}
+
 /** Whether the actor made the request: the person, or the identity whose token asked. */
 export function isRequester(actor: Actor, request: { requesterUserId: string | null; requesterIdentityId: string | null }): boolean {
   return (actor.type === "user" && request.requesterUserId === actor.id) || (actor.type === "identity" && request.requesterIdentityId === actor.id);
@@ -61,5 +99,19 @@ export function holdsGrant(
 ): boolean {
   if (actor.type === "user") return grant.request?.requesterUserId === actor.id || grant.exception?.proposedById === actor.id;
   if (actor.type === "identity") return grant.identityId === actor.id || grant.request?.requesterIdentityId === actor.id;
+  return false;
+}
+
+/**
+ * Whether the grant's one-time credential goes to the actor: to whoever asked for it (the requester,
+ * person or identity) or, for standing access, to the person who proposed the exception. Narrower
+ * than {@link holdsGrant}: an identity a person requested for does not take the person's credential.
+ */
+export function receivesCredential(
+  actor: Actor,
+  grant: { request?: { requesterUserId: string | null; requesterIdentityId: string | null } | null; exception?: { proposedById: string | null } | null },
+): boolean {
+  if (actor.type === "user") return grant.request?.requesterUserId === actor.id || grant.exception?.proposedById === actor.id;
+  if (actor.type === "identity") return grant.request?.requesterIdentityId === actor.id;
   return false;
 }

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
+import { operatedIdentities } from "../identities/ownership";
 import { lastDrills, type DrillView } from "../drills/find-drills";
 
 export type Overview = {
@@ -39,7 +40,7 @@ export async function getOverview({ actor }: { actor: Actor }): Promise<Overview
           where: {
             decision: null,
             campaign: { status: "open" },
-            identity: { OR: [{ ownerUserId: userId }, { ownerTeam: { members: { some: { userId } } } }] },
+            identity: operatedIdentities(actor),
           },
         }),
       ),

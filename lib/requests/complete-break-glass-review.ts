@@ -4,6 +4,7 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
+import { breakGlassReviewConflict } from "../identities/ownership";
 
 const input = z.object({
   requestId: z.string().uuid("Unknown request"),
@@ -15,9 +16,13 @@ export async function completeBreakGlassReview({ actor, ...raw }: { actor: Actor
   assertCan(actor, "break_glass:review");
   const { requestId, findings } = parseInput(input, raw);
   await getDb().$transaction(async (tx) => {
-    const review = await tx.breakGlassReview.findUnique({ where: { requestId }, include: { request: { select: { requesterUserId: true } } } });
+    const review = await tx.breakGlassReview.findUnique({
+      where: { requestId },
+      include: { request: { include: { identity: { select: { ownerUserId: true, ownerTeamId: true } } } } },
+    });
     if (!review) throw notFound("Break-glass review");
-    if (actor.type === "user" && review.request.requesterUserId === actor.id) throw forbidden("Someone else must review your own break-glass use");
+    const conflict = await breakGlassReviewConflict(tx, actor, review.request);
+    if (conflict) throw forbidden(conflict);
     if (review.status !== "open") throw invalidState("This review is already completed");
     await tx.breakGlassReview.update({ where: { id: review.id }, data: { status: "completed", findings, completedById: actor.type === "user" ? actor.id : null, completedAt: new Date() } });
     await appendAudit(tx, actor, { action: "break_glass.reviewed", subjectType: "access_request", subjectId: requestId, data: { findings } });

@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { can, assertCan, type Actor } from "../authz";
 import { forbidden } from "../errors";
+import { madeRequests } from "../identities/ownership";
 import type { ListParams, Page } from "../listing";
 import type { Environment, IdentityKind, Prisma, RequestStatus, RiskTier } from "../generated/prisma/client";
 
@@ -52,13 +53,7 @@ export async function findRequests({
   else if (!can(actor, "request:create") && !can(actor, "request:read_all")) throw forbidden();
   const db = getDb();
   const where: Prisma.AccessRequestWhereInput = {
-    ...(filters.scope === "mine"
-      ? actor.type === "user"
-        ? { requesterUserId: actor.id }
-        : actor.type === "identity"
-          ? { requesterIdentityId: actor.id }
-          : {}
-      : {}),
+    ...(filters.scope === "mine" ? madeRequests(actor) : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.environment ? { environment: filters.environment } : {}),
     ...(filters.riskTier ? { riskTier: filters.riskTier } : {}),

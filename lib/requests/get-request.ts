@@ -3,7 +3,7 @@ import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
-import { isRequester } from "../identities/ownership";
+import { breakGlassReviewConflict, isRequester } from "../identities/ownership";
 
 export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;
 
@@ -23,7 +23,10 @@ export async function getRequest({ actor, requestId }: { actor: Actor; requestId
   });
   const mine = !!r && isRequester(actor, r);
   if (!r || (!mine && !can(actor, "request:read_all"))) throw notFound("Request");
-  return { ...r, mine };
+  // Whether the actor may close the after-action review, and if not, why: the rule the review itself applies.
+  const reviewRefusal =
+    r.review?.status === "open" ? (can(actor, "break_glass:review") ? await breakGlassReviewConflict(getDb(), actor, r) : "Security reviews every break-glass use") : null;
+  return { ...r, mine, mayReview: r.review?.status === "open" && reviewRefusal === null, reviewRefusal };
 }
 
 /** What an approver wants beside a request: who owns the identity, its recent grants, its standing exceptions. */

@@ -12,7 +12,6 @@ import { formatTime } from "@/components/ui/format";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CancelButton, ReviewForm } from "./_components/request-controls";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
-import { can } from "@/lib/authz";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -106,10 +105,10 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
         <section className="mt-6 rounded-lg border border-red-200 bg-white p-4 text-sm" data-testid="break-glass-review">
           <h2 className="mb-2 font-semibold text-red-800">After-action review</h2>
           {r.review.status === "open" ? (
-            can(actor, "break_glass:review") && r.requesterUserId !== actor.id ? (
+            r.mayReview ? (
               <ReviewForm requestId={r.id} />
             ) : (
-              <p className="text-zinc-600">Open: security reviews every break-glass use.</p>
+              <p className="text-zinc-600">Open: {r.reviewRefusal}.</p>
             )
           ) : (
             <p>
