@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { AppError, forbidden } from "../errors";
-import { heldGrants } from "../identities/ownership";
+import { listGrants, type ListedGrant } from "../grants/list-grants";
 import { parseDuration, parseInput } from "../validation";
 import { getGrant } from "../grants/get-grant";
 import { revokeGrant } from "../grants/revoke-grant";
 import { extendGrant } from "../grants/extend-grant";
 import { reportUsage } from "../grants/report-usage";
-import type { Prisma } from "../generated/prisma/client";
 import { extendBody, revokeBody, usageBody } from "./schemas";
 import { presentGrant } from "./access-requests";
 import { resolveIdentityId as resolveIdentity } from "./resolve";
@@ -24,34 +22,20 @@ const listQuery = z.object({
 /** GET /api/v1/grants: newest first, keyset-paged; an identity sees its own, readers see all. */
 export async function apiListGrants({ actor, query }: { actor: Actor; query: URLSearchParams }) {
   const q = parseInput(listQuery, Object.fromEntries(query));
-  const all = can(actor, "grant:read_all");
-  if (!all && actor.type !== "identity" && !(actor.type === "user" && can(actor, "request:create"))) throw forbidden();
-  const scope: Prisma.GrantWhereInput = all ? {} : heldGrants(actor);
-  const db = getDb();
-  const where: Prisma.GrantWhereInput = { AND: [scope, q.identity ? { identityId: await resolveIdentity(q.identity) } : {}, q.status ? { status: q.status } : {}] };
-  const rows = await db.grant.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
-    include: { identity: { select: { name: true } }, entitlement: { select: { name: true } } },
-  });
-  const page = rows.slice(0, q.limit);
-  return {
-    grants: page.map((g) => presentGrant(g, { identity: g.identity.name, entitlement: g.entitlement.name })),
-    nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
-  };
+  const identityId = q.identity ? await resolveIdentity(q.identity) : undefined;
+  const page = await listGrants({ actor, identityId, status: q.status, cursor: q.cursor, limit: q.limit });
+  return { grants: page.grants.map(present), nextCursor: page.nextCursor };
 }
 
+const present = (g: Parameters<typeof presentGrant>[0] & Pick<ListedGrant, "identity" | "entitlement">) => presentGrant(g, { identity: g.identity.name, entitlement: g.entitlement.name });
+
 export async function apiGetGrant({ actor, grantId }: { actor: Actor; grantId: string }) {
-  const g = await getGrant({ actor, grantId });
-  return presentGrant(g, { identity: g.identity.name, entitlement: g.entitlement.name });
+  return present(await getGrant({ actor, grantId }));
 }
 
 export async function apiRevokeGrant({ actor, grantId, body }: { actor: Actor; grantId: string; body: unknown }) {
   const b = parseInput(revokeBody, body);
-  await revokeGrant({ actor, grantId, reason: b.emergency ? "emergency" : "early", comment: b.reason });
-  return apiGetGrant({ actor, grantId });
+  return present(await revokeGrant({ actor, grantId, reason: b.emergency ? "emergency" : "early", comment: b.reason }));
 }
 
 export async function apiExtendGrant({ actor, grantId, body }: { actor: Actor; grantId: string; body: unknown }) {
@@ -59,7 +43,7 @@ export async function apiExtendGrant({ actor, grantId, body }: { actor: Actor; g
   const durationSec = parseDuration(b.duration);
   if (durationSec === null) throw new AppError("validation_failed", `duration: "${b.duration}" is not an ISO 8601 duration such as PT15M`);
   const r = await extendGrant({ actor, grantId, durationSec, justification: b.justification });
-  return { requestId: r.requestId, status: r.status, grant: await apiGetGrant({ actor, grantId }) };
+  return { requestId: r.requestId, status: r.status, grant: present(r.grant) };
 }
 
 export async function apiReportUsage({ actor, grantId, body }: { actor: Actor; grantId: string; body: unknown }) {

@@ -7,7 +7,7 @@ import { wakeWorkers } from "../worker/wake";
  * An approved extension moves the grant's end; the worker moves the issuer's native expiry.
  * Returns the event for the caller to append with its own, after its last row lock.
  */
-export async function applyExtension(tx: Tx, grantId: string, durationSec: number, requestId: string, now: Date): Promise<AuditInput> {
+export async function applyExtension(tx: Tx, grantId: string, durationSec: number, requestId: string, now: Date): Promise<{ event: AuditInput; expiresAt: Date }> {
   assertAuditNotAppended(tx, "the grant");
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Grant" WHERE id = ${grantId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw notFound("Grant");
@@ -21,9 +21,7 @@ export async function applyExtension(tx: Tx, grantId: string, durationSec: numbe
   });
   await wakeWorkers(tx, "grant.extended");
   return {
-    action: "grant.extended",
-    subjectType: "grant",
-    subjectId: grantId,
-    data: { from: grant.expiresAt.toISOString(), to: expiresAt.toISOString(), requestId },
+    event: { action: "grant.extended", subjectType: "grant", subjectId: grantId, data: { from: grant.expiresAt.toISOString(), to: expiresAt.toISOString(), requestId } },
+    expiresAt,
   };
 }

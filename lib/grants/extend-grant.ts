@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Grant } from "../generated/prisma/client";
 import { getDb } from "../db";
 import { databaseNow } from "./lease";
 import { assertCan, type Actor } from "../authz";
@@ -20,7 +21,10 @@ const input = z.object({
  * More time on a live grant is a new decision: an extension request routed like any other
  * (approvers see it in the queue), never a silent change.
  */
-export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<typeof input>): Promise<{ requestId: string; status: string }> {
+/** The grant as the extension left it: a later end if the extension was approved at once. */
+export type ExtendedGrant = Grant & { identity: { name: string }; entitlement: { name: string } };
+
+export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<typeof input>): Promise<{ requestId: string; status: string; grant: ExtendedGrant }> {
   assertCan(actor, "request:create");
   const { grantId, durationSec, justification } = parseInput(input, raw);
   return getDb().$transaction(async (tx) => {
@@ -80,9 +84,13 @@ export async function extendGrant({ actor, ...raw }: { actor: Actor } & z.input<
         data: { requestId: request.id, durationSec, outcome: decision.outcome },
       },
     ];
-    if (status === "approved") events.push(await applyExtension(tx, grantId, request.durationSec, request.id, now));
-    else if (status === "pending") await wakeWorkers(tx, "request.pending");
+    let extended: ExtendedGrant = grant;
+    if (status === "approved") {
+      const applied = await applyExtension(tx, grantId, request.durationSec, request.id, now);
+      events.push(applied.event);
+      extended = { ...grant, expiresAt: applied.expiresAt, extensions: grant.extensions + 1 };
+    } else if (status === "pending") await wakeWorkers(tx, "request.pending");
     await appendAuditMany(tx, actor, events);
-    return { requestId: request.id, status };
+    return { requestId: request.id, status, grant: extended };
   });
 }

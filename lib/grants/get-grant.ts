@@ -16,6 +16,7 @@ export async function getGrant({ actor, grantId }: { actor: Actor; grantId: stri
       entitlement: true,
       issuer: { select: { name: true, type: true, lastHealthOk: true, lastHealthError: true } },
       request: { include: { requesterUser: { select: { id: true, name: true } }, approvals: { include: { approver: { select: { name: true } } } } } },
+      exception: { select: { id: true, proposedById: true, status: true } },
     },
   });
   const mine = !!g && holdsGrant(actor, g);
@@ -26,6 +27,12 @@ export async function getGrant({ actor, grantId }: { actor: Actor; grantId: stri
   return {
     ...g,
     mine,
+    /** What the actor may do with it now: the rules revokeGrant, extendGrant and forceResolveGrant apply. */
+    may: {
+      revoke: ["active", "issuing"].includes(g.status) && (can(actor, "grant:revoke") || (mine && !g.exceptionId)),
+      extend: mine && g.status === "active" && !g.exceptionId,
+      forceResolve: can(actor, "grant:force_resolve") && ["revoke_failed", "irrevocable"].includes(g.status),
+    },
     credentialWaiting: g.credentialSealed !== null,
     credentialSealed: undefined,
     extensionRequests: extensions.map((e) => ({ id: e.id, status: e.status, durationSec: e.durationSec, createdAt: e.createdAt.toISOString() })),

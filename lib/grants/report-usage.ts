@@ -17,7 +17,10 @@ const input = z.object({
 export async function reportUsage({ actor, ...raw }: { actor: Actor } & z.input<typeof input>) {
   const { grantId, at, count, detail } = parseInput(input, raw);
   return getDb().$transaction(async (tx) => {
-    const g = await tx.grant.findUnique({ where: { id: grantId }, include: { request: { select: { requesterUserId: true, requesterIdentityId: true } } } });
+    const g = await tx.grant.findUnique({
+      where: { id: grantId },
+      include: { request: { select: { requesterUserId: true, requesterIdentityId: true } }, exception: { select: { proposedById: true } } },
+    });
     if (!g) throw notFound("Grant");
     const mine = holdsGrant(actor, g) || actor.type === "system";
     if (!mine) throw forbidden("Only the grant's identity or requester reports its use");

@@ -7,6 +7,10 @@ import { createIssuerAndEntitlement, createUser } from "../testing/factories";
 import { completeBreakGlassReview } from "../requests/complete-break-glass-review";
 import { getRequest } from "../requests/get-request";
 import { getException } from "../exceptions/get-exception";
+import { findGrants } from "../grants/find-grants";
+import { getGrant } from "../grants/get-grant";
+import { listGrants } from "../grants/list-grants";
+import { revokeGrant } from "../grants/revoke-grant";
 import {
   breakGlassReviewConflict,
   exceptionReviewConflict,
@@ -106,6 +110,24 @@ describe("ownership: one rule, as a filter and as a check", () => {
     expect(receivesCredential({ type: "identity", id: w.agent.id, name: w.agent.name, scopes: [] }, r2Grant)).toBe(true);
     expect(receivesCredential(w.bob, standing)).toBe(true);
     expect(receivesCredential(w.security, standing)).toBe(false);
+  });
+});
+
+describe("the grants a person holds", () => {
+  it("lets the proposer of an exception find and read its standing grant, and sends them to the exception to end it", async () => {
+    const w = await world();
+    const standing = await getDb().grant.findFirstOrThrow({ where: { exceptionId: w.ex.id } });
+    const page = await findGrants({ actor: w.bob, params: { page: 1, size: 50, sort: "expiresAt", dir: "asc" } });
+    expect(page.rows.map((r) => r.id)).toEqual([standing.id]);
+    expect((await listGrants({ actor: w.bob, limit: 50 })).grants.map((g) => g.id)).toEqual([standing.id]);
+    const g = await getGrant({ actor: w.bob, grantId: standing.id });
+    expect(g).toMatchObject({ mine: true, may: { revoke: false, extend: false, forceResolve: false }, exception: { id: w.ex.id } });
+    await expect(revokeGrant({ actor: w.bob, grantId: standing.id, comment: "no longer needed" })).rejects.toMatchObject({ code: "invalid_state", message: /revoke the exception instead/ });
+    // Someone who holds none of it reads nothing; security may revoke it directly.
+    await expect(getGrant({ actor: w.carol, grantId: standing.id })).rejects.toMatchObject({ code: "not_found" });
+    expect((await getGrant({ actor: w.security, grantId: standing.id })).may.revoke).toBe(true);
+    const revoking = await revokeGrant({ actor: w.security, grantId: standing.id, comment: "incident response" });
+    expect(revoking).toMatchObject({ id: standing.id, status: "revoking", identity: { name: w.b.name } });
   });
 });
 

@@ -88,7 +88,7 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   await tx.accessRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: now } });
   let grantId: string | null = null;
   if (request.extendsGrantId) {
-    events.push(await applyExtension(tx, request.extendsGrantId, request.durationSec, requestId, now));
+    events.push((await applyExtension(tx, request.extendsGrantId, request.durationSec, requestId, now)).event);
     grantId = request.extendsGrantId;
   } else {
     const grant = await tx.grant.create({

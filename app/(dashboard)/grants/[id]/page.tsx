@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { History } from "@/components/ui/history";
 import { notFound as notFoundPage } from "next/navigation";
-import { can } from "@/lib/authz";
 import { getGrant } from "@/lib/grants/get-grant";
 import { isAppError } from "@/lib/errors";
 import { requireArea } from "@/lib/web/session";
@@ -23,7 +22,6 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
     throw e;
   });
   const live = ["issuing", "active", "revoking", "revoke_failed"].includes(g.status);
-  const mayRevoke = (can(actor, "grant:revoke") || g.mine) && ["active", "issuing"].includes(g.status);
   return (
     <>
       {live ? <AutoRefresh seconds={g.status === "active" ? 5 : 2} /> : null}
@@ -83,13 +81,13 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
           </dl>
         </section>
         <section className="space-y-5 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-          {mayRevoke ? (
+          {g.may.revoke ? (
             <div>
               <h2 className="mb-2 font-semibold">End it now</h2>
               <RevokeForm grantId={g.id} />
             </div>
           ) : null}
-          {g.mine && g.status === "active" && !g.exceptionId ? (
+          {g.may.extend ? (
             <div>
               <h2 className="mb-2 font-semibold">More time</h2>
               <p className="mb-2 text-zinc-600">An extension is a new request: it is decided like the first one.</p>
@@ -108,14 +106,23 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
               ) : null}
             </div>
           ) : null}
-          {can(actor, "grant:force_resolve") && ["revoke_failed", "irrevocable"].includes(g.status) ? (
+          {g.may.forceResolve ? (
             <div>
               <h2 className="mb-2 font-semibold text-red-800">Revocation not confirmed</h2>
               <p className="mb-2 text-zinc-600">The worker keeps retrying. If you removed the privilege by hand, record it here.</p>
               <ForceResolveForm grantId={g.id} />
             </div>
           ) : null}
-          {!mayRevoke && !(g.mine && g.status === "active") && !["revoke_failed", "irrevocable"].includes(g.status) ? <p className="text-zinc-600">Nothing to do on this grant.</p> : null}
+          {g.exception && g.mine && !g.may.revoke && ["active", "issuing"].includes(g.status) ? (
+            <p className="text-zinc-600">
+              Standing access ends with its{" "}
+              <Link className="underline" href={`/exceptions/${g.exception.id}`}>
+                exception
+              </Link>
+              : revoke or renew it there.
+            </p>
+          ) : null}
+          {!g.may.revoke && !g.may.extend && !g.may.forceResolve && !(g.exception && g.mine) ? <p className="text-zinc-600">Nothing to do on this grant.</p> : null}
         </section>
       </div>
       <History entries={g.history} testId="grant-history" />
