@@ -37,7 +37,7 @@ export const createRequestInput = z.object({
 /** The grant's columns as written (the rest are the table's defaults). */
 export type CreatedGrant = Pick<
   Grant,
-  "id" | "requestId" | "exceptionId" | "identityId" | "entitlementId" | "issuerId" | "status" | "breakGlass" | "issuedAt" | "expiresAt" | "revokedAt" | "revokeReason" | "lastError" | "attempts" | "nextAttemptAt" | "createdAt" | "updatedAt"
+  "id" | "requestId" | "exceptionId" | "identityId" | "entitlementId" | "issuerId" | "status" | "breakGlass" | "issuedAt" | "expiresAt" | "revokedAt" | "revokeReason" | "lastError" | "attempts" | "nextAttemptAt" | "issueLeaseUntil" | "createdAt" | "updatedAt"
 >;
 
 export type CreatedRequest = {
@@ -54,9 +54,15 @@ export type CreatedRequest = {
   entitlement: Entitlement;
 };
 
+type Loaded = { identity?: Identity; entitlement?: Entitlement & { issuer?: Issuer } };
+type Input = z.output<typeof createRequestInput>;
+
 /**
  * A user asks for access on behalf of an identity they own or operate. The decision is made now:
  * approved at once (a grant is queued for issue), sent to approvers, or refused.
+ *
+ * Reads and the decision come first, with nothing locked; then every row the request makes is
+ * written in one statement (ids are made here), so nothing is held between round trips.
  */
 export async function createRequest({
   actor,
@@ -68,22 +74,95 @@ export async function createRequest({
   /** The caller issues an approved grant itself (the API): it is created claimed by the caller; the worker takes over only if the caller dies. */
   issueInline?: boolean;
   /** Rows the caller has already read (the API resolves names to rows); used only when their ids match. */
-  loaded?: { identity?: Identity; entitlement?: Entitlement & { issuer?: Issuer } };
+  loaded?: Loaded;
 } & z.input<typeof createRequestInput>): Promise<CreatedRequest> {
   assertCan(actor, "request:create");
   const input = parseInput(createRequestInput, raw);
   if (input.breakGlass) assertCan(actor, "request:break_glass");
   const db = getDb();
 
-  // Reads and the decision first (nothing here is locked), then one transaction that only writes.
+  // 1. Decide: who asks for what, whether they may, and what policy says.
+  const d = await decideNewRequest(db, actor, input, loaded);
+  const { identity, entitlement, decision, status, durationSec, now } = d;
+  const requestId = randomUUID();
+  const grantId = randomUUID();
+  const windowEnd = new Date(now.getTime() + durationSec * 1000);
+
+  // 2. Issue now if the issuer creates nothing outside Hourglass (signed tokens): the same
+  //    statement then records the grant as issued. Any other issuer, or a failure, issues after commit.
+  const issued =
+    status === "approved" && issueInline
+      ? await issueSelfContained(db, { grantId, identity, entitlement, issuer: loaded?.entitlement?.issuer, expiresAt: windowEnd, publicKey: input.publicKey })
+      : null;
+
+  // 3. The request row and its first audit event.
+  const request = requestRow({ id: requestId, actor, input, d });
+  const inserts: Insert[] = [{ table: "AccessRequest", row: request }];
+  const audit: AuditInput[] = [
+    {
+      action: "request.created",
+      subjectType: "access_request",
+      subjectId: requestId,
+      data: { identity: identity.name, entitlement: entitlement.name, durationSec, breakGlass: input.breakGlass, decision: { outcome: decision.outcome, reasons: decision.reasons, policyIds: decision.policyIds } },
+    },
+  ];
+  let grant: CreatedGrant | null = null;
+  let credential: Credential | null = null;
+  let wake: Wake | undefined = status === "pending" ? { reason: "request.pending" } : undefined;
+
+  // 4. Approved at once: the grant (issued or to issue), its events, and a break-glass review.
+  if (status === "approved") {
+    const done = issued ? activation({ grantId, issuerName: issued.issuerName, result: issued.result, expiresAt: windowEnd, issuedAt: now, attempt: 1, deliverTo: actor }) : null;
+    grant = { ...grantRow({ id: grantId, requestId, identity, entitlement, input, windowEnd, now, issueInline }), ...(done?.data ?? {}) };
+    inserts.push({ table: "Grant", row: grant });
+    audit.push({ action: input.breakGlass ? "request.break_glass" : "request.auto_approved", subjectType: "access_request", subjectId: requestId, data: { grantId, reasons: decision.reasons } });
+    if (done) {
+      audit.push(...done.audit);
+      credential = done.credential;
+      // The revoke lane wakes only if this grant ends before what it already waits for.
+      wake = { reason: "grant.active", dueAt: done.finalExpiry };
+    } else if (!issueInline) {
+      wake = { reason: "grant.issuing" };
+    }
+    if (input.breakGlass) inserts.push({ table: "BreakGlassReview", row: { id: randomUUID(), requestId, createdAt: now } });
+  }
+
+  // 5. Who is told: approvers of a pending request, everyone of a break-glass use.
+  for (const notice of noticesFor({ requestId, actor, input, d })) {
+    const row = notificationRow(notice);
+    if (row) inserts.push({ table: "NotificationDelivery", row: { id: randomUUID(), ...row, createdAt: now } });
+  }
+
+  // 6. One statement writes it all, chains the audit events and wakes the worker.
+  await writeAtOnce(db, inserts, { actor, events: audit, wake });
+  return { id: requestId, status, decision, grantId: grant?.id ?? null, request, grant, credential, identity, entitlement };
+}
+
+/** What a new request would be, decided on the database's clock: nothing is written. */
+export type NewRequestDecision = {
+  identity: Identity;
+  entitlement: Entitlement;
+  decision: Decision;
+  status: RequestStatus;
+  /** The window granted: what was asked, cut to what policy and a delegation allow. */
+  durationSec: number;
+  /** The delegation chain when an agent asks for another identity. */
+  onBehalfOf: string[];
+  now: Date;
+};
+
+/**
+ * Whether the actor may ask for this at all (a person for what they operate; an identity for itself
+ * or, under a delegation, for its principal), and what policy decides. Throws a 4xx for a request
+ * that may not be made; a request policy refuses is a decision, not an error.
+ */
+export async function decideNewRequest(db: Tx, actor: Actor, input: Input, loaded?: Loaded): Promise<NewRequestDecision> {
   const identity = loaded?.identity?.id === input.identityId ? loaded.identity : await db.identity.findUnique({ where: { id: input.identityId } });
   const entitlement = loaded?.entitlement?.id === input.entitlementId ? loaded.entitlement : await db.entitlement.findUnique({ where: { id: input.entitlementId } });
   if (!identity) throw notFound("Identity");
   if (!entitlement) throw notFound("Entitlement");
-  // People request for identities they operate; an identity requests for itself, or for another
-  // identity only where a delegation allows it (the chain is recorded on the request).
-  // The effective right is the intersection: what the delegation lists, until it ends, and what
-  // policy allows the principal (decided below, without the agent's own workload proof).
+  // The effective right of an agent is the intersection: what its delegation lists, until it ends,
+  // and what policy allows the principal (decided without the agent's own workload proof).
   let onBehalfOf: string[] = [];
   let delegationEndsAt: Date | null = null;
   if (actor.type === "identity") {
@@ -117,25 +196,17 @@ export async function createRequest({
   const untilDelegationEnds = delegationEndsAt ? Math.floor((delegationEndsAt.getTime() - now.getTime()) / 1000) : Infinity;
   const durationSec = decision.outcome === "deny" ? input.durationSec : Math.min(input.durationSec, decision.maxDurationSec, untilDelegationEnds);
   const status: RequestStatus = decision.outcome === "auto_approve" ? "approved" : decision.outcome === "deny" ? "denied" : "pending";
-  const grantId = randomUUID();
-  const windowEnd = new Date(now.getTime() + durationSec * 1000);
-  // An issuer whose grant creates nothing outside Hourglass is issued now, and recorded as issued
-  // by the approving transaction; any other (or a failure here) is issued after commit.
-  const issued =
-    status === "approved" && issueInline
-      ? await issueSelfContained(db, { grantId, identity, entitlement, issuer: loaded?.entitlement?.issuer, expiresAt: windowEnd, publicKey: input.publicKey })
-      : null;
+  return { identity, entitlement, decision, status, durationSec, onBehalfOf, now };
+}
 
-  // Then every write at once: the request, its grant, what goes with them and their audit events,
-  // in one statement (ids are made here), so nothing is held between round trips.
-  const requestId = randomUUID();
-  const request = {
-    id: requestId,
-    identityId: identity.id,
-    entitlementId: entitlement.id,
+function requestRow({ id, actor, input, d }: { id: string; actor: Actor; input: Input; d: NewRequestDecision }) {
+  return {
+    id,
+    identityId: d.identity.id,
+    entitlementId: d.entitlement.id,
     requesterUserId: actor.type === "user" ? actor.id : null,
     requesterIdentityId: actor.type === "identity" ? actor.id : null,
-    durationSec,
+    durationSec: d.durationSec,
     justification: input.justification,
     ticketRef: input.ticketRef,
     incidentRef: input.incidentRef,
@@ -143,97 +214,71 @@ export async function createRequest({
     jobRef: input.jobRef,
     publicKey: input.publicKey,
     breakGlass: input.breakGlass,
-    onBehalfOf,
+    onBehalfOf: d.onBehalfOf,
     idempotencyKey: input.idempotencyKey ?? null,
-    status,
-    decision: decision as object,
-    approvalsRequired: decision.approvalsRequired,
-    securityApprovalRequired: decision.securityApprovalRequired,
-    environment: entitlement.environment,
-    riskTier: entitlement.riskTier,
-    identityKind: identity.kind,
-    expiresAt: new Date(now.getTime() + entitlement.requestTtlSec * 1000),
-    decidedAt: status === "pending" ? null : now,
-    createdAt: now,
+    status: d.status,
+    decision: d.decision as object,
+    approvalsRequired: d.decision.approvalsRequired,
+    securityApprovalRequired: d.decision.securityApprovalRequired,
+    environment: d.entitlement.environment,
+    riskTier: d.entitlement.riskTier,
+    identityKind: d.identity.kind,
+    expiresAt: new Date(d.now.getTime() + d.entitlement.requestTtlSec * 1000),
+    decidedAt: d.status === "pending" ? null : d.now,
+    createdAt: d.now,
   };
-  const inserts: Insert[] = [{ table: "AccessRequest", row: request }];
-  const audit: AuditInput[] = [
-    {
-      action: "request.created",
-      subjectType: "access_request",
-      subjectId: requestId,
-      data: { identity: identity.name, entitlement: entitlement.name, durationSec, breakGlass: input.breakGlass, decision: { outcome: decision.outcome, reasons: decision.reasons, policyIds: decision.policyIds } },
-    },
-  ];
-  const notices: Notice[] = [];
-  let grant: CreatedGrant | null = null;
-  let credential: Credential | null = null;
-  let wake: Wake | undefined;
+}
 
-  if (status === "approved") {
-    const done = issued ? activation({ grantId, issuerName: issued.issuerName, result: issued.result, expiresAt: windowEnd, issuedAt: now, attempt: 1, deliverTo: actor }) : null;
-    grant = {
-      id: grantId,
-      requestId,
-      exceptionId: null,
-      identityId: identity.id,
-      entitlementId: entitlement.id,
-      issuerId: entitlement.issuerId,
-      status: "issuing",
-      breakGlass: input.breakGlass,
-      issuedAt: null,
-      expiresAt: windowEnd,
-      revokedAt: null,
-      revokeReason: null,
-      lastError: null,
-      // Claimed by the caller (attempt 1, leased), so the worker does not race it for the grant.
-      attempts: issueInline ? 1 : 0,
-      nextAttemptAt: issueInline ? new Date(now.getTime() + leaseMs()) : null,
-      issueLeaseUntil: issueInline ? new Date(now.getTime() + leaseMs()) : null,
-      createdAt: now,
-      updatedAt: now,
-      ...(done?.data ?? {}),
-    };
-    inserts.push({ table: "Grant", row: grant });
-    audit.push({
-      action: input.breakGlass ? "request.break_glass" : "request.auto_approved",
-      subjectType: "access_request",
-      subjectId: requestId,
-      data: { grantId, reasons: decision.reasons },
-    });
-    if (done) {
-      audit.push(...done.audit);
-      credential = done.credential;
-      // The revoke lane wakes only if this grant ends before what it already waits for.
-      wake = { reason: "grant.active", dueAt: done.finalExpiry };
-    } else if (!issueInline) {
-      wake = { reason: "grant.issuing" };
-    }
-    if (input.breakGlass) {
-      inserts.push({ table: "BreakGlassReview", row: { id: randomUUID(), requestId, createdAt: now } });
-      notices.push({
+/** An approved request's grant, to issue; claimed (attempt 1, leased) when the caller issues it, so the worker does not race it. */
+function grantRow(a: { id: string; requestId: string; identity: Identity; entitlement: Entitlement; input: Input; windowEnd: Date; now: Date; issueInline: boolean }): CreatedGrant {
+  const lease = a.issueInline ? new Date(a.now.getTime() + leaseMs()) : null;
+  return {
+    id: a.id,
+    requestId: a.requestId,
+    exceptionId: null,
+    identityId: a.identity.id,
+    entitlementId: a.entitlement.id,
+    issuerId: a.entitlement.issuerId,
+    status: "issuing",
+    breakGlass: a.input.breakGlass,
+    issuedAt: null,
+    expiresAt: a.windowEnd,
+    revokedAt: null,
+    revokeReason: null,
+    lastError: null,
+    attempts: a.issueInline ? 1 : 0,
+    nextAttemptAt: lease,
+    issueLeaseUntil: lease,
+    createdAt: a.now,
+    updatedAt: a.now,
+  };
+}
+
+function noticesFor({ requestId, actor, input, d }: { requestId: string; actor: Actor; input: Input; d: NewRequestDecision }): Notice[] {
+  const who = actor.type === "user" ? actor.name : "an identity";
+  const minutes = Math.round(d.durationSec / 60);
+  if (d.status === "pending") {
+    return [
+      {
+        event: "request.created",
+        title: `Access request: ${d.entitlement.name} for ${d.identity.name}`,
+        lines: [`By ${who} for ${minutes} min`, `Why: ${input.justification}`, d.decision.reasons.join("; ")],
+        link: `/approvals?request=${requestId}`,
+      },
+    ];
+  }
+  if (d.status === "approved" && input.breakGlass) {
+    return [
+      {
         event: "break_glass.used",
         severity: "critical",
-        title: `Break-glass: ${actor.type === "user" ? actor.name : "an identity"} took ${entitlement.name} for ${identity.name}`,
-        lines: [`Justification: ${input.justification}`, input.incidentRef ? `Incident: ${input.incidentRef}` : "", `Window: ${Math.round(durationSec / 60)} min`].filter(Boolean),
+        title: `Break-glass: ${who} took ${d.entitlement.name} for ${d.identity.name}`,
+        lines: [`Justification: ${input.justification}`, input.incidentRef ? `Incident: ${input.incidentRef}` : "", `Window: ${minutes} min`].filter(Boolean),
         link: `/requests/${requestId}`,
-      });
-    }
-  } else if (status === "pending") {
-    notices.push({
-      event: "request.created",
-      title: `Access request: ${entitlement.name} for ${identity.name}`,
-      lines: [`By ${actor.type === "user" ? actor.name : "an identity"} for ${Math.round(durationSec / 60)} min`, `Why: ${input.justification}`, decision.reasons.join("; ")],
-      link: `/approvals?request=${requestId}`,
-    });
-    wake = { reason: "request.pending" };
+      },
+    ];
   }
-  for (const notice of notices) {
-    const row = notificationRow(notice);
-    if (row) inserts.push({ table: "NotificationDelivery", row: { id: randomUUID(), ...row, createdAt: now } });
-  }
-  await writeAtOnce(db, inserts, { actor, events: audit, wake });
-  return { id: requestId, status, decision, grantId: grant?.id ?? null, request, grant, credential, identity, entitlement };
+  return [];
 }
 
 /**
