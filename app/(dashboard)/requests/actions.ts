@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createRequest } from "@/lib/requests/create-request";
+import { previewRequest } from "@/lib/requests/preview-request";
 import { cancelRequest } from "@/lib/requests/cancel-request";
 import { completeBreakGlassReview } from "@/lib/requests/complete-break-glass-review";
 import { field, formAction, objectAction } from "@/lib/web/action";
@@ -34,6 +35,30 @@ export const createRequestAction = formAction(
     return { id: created.id };
   },
   { after: (r) => r.ok && redirect(`/requests/${r.data.id}`) },
+);
+
+/** What policy would decide for the form as it is filled in: nothing is written. */
+export const previewRequestAction = objectAction(
+  z.strictObject({
+    identityId: z.string().max(100),
+    entitlementId: z.string().max(100),
+    durationMin: z.number().finite().min(0).max(1_000_000),
+    ticketRef: z.string().max(120),
+    incidentRef: z.string().max(120),
+    changeRef: z.string().max(120),
+    breakGlass: z.boolean(),
+  }),
+  async (actor, f) =>
+    previewRequest({
+      actor,
+      identityId: f.identityId,
+      entitlementId: f.entitlementId,
+      durationSec: Math.round(f.durationMin * 60),
+      ticketRef: f.ticketRef,
+      incidentRef: f.incidentRef,
+      changeRef: f.changeRef,
+      breakGlass: f.breakGlass,
+    }),
 );
 
 export const cancelRequestAction = objectAction(

@@ -30,7 +30,15 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
       <PageHeader
         title={`${r.entitlement.name} for ${r.identity.name}`}
         description={r.justification}
-        actions={r.mine && r.status === "pending" ? <CancelButton requestId={r.id} /> : null}
+        actions={
+          r.mine && r.status === "pending" ? (
+            <CancelButton requestId={r.id} />
+          ) : r.mine && r.requesterUserId && ["denied", "cancelled", "expired"].includes(r.status) && !r.extendsGrantId ? (
+            <Link href={`/requests/new?again=${r.id}`} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50">
+              Request again
+            </Link>
+          ) : null
+        }
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">

@@ -1,9 +1,10 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
-import { createRequestAction } from "../../actions";
+import type { RequestPreview } from "@/lib/requests/preview-request";
+import { createRequestAction, previewRequestAction } from "../../actions";
 
 type Option = { id: string; name: string; kind: string; environment: string };
 type Entitlement = {
@@ -19,29 +20,79 @@ type Entitlement = {
   breakGlassAllowed: boolean;
 };
 
+/** What the form starts with: empty, or a refused request's fields when asking again. */
+export type RequestDraft = {
+  identityId?: string;
+  entitlementId?: string;
+  durationMin?: number;
+  justification?: string;
+  ticketRef?: string;
+  incidentRef?: string;
+  changeRef?: string;
+};
+
 const input = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm focus:border-zinc-900 focus:outline-none";
 
-export function RequestForm({ identities, entitlements, canBreakGlass }: { identities: Option[]; entitlements: Entitlement[]; canBreakGlass: boolean }) {
+export function RequestForm({
+  identities,
+  entitlements,
+  canBreakGlass,
+  draft = {},
+}: {
+  identities: Option[];
+  entitlements: Entitlement[];
+  canBreakGlass: boolean;
+  draft?: RequestDraft;
+}) {
   const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(createRequestAction, null);
-  const [identityId, setIdentityId] = useState(identities[0]?.id ?? "");
+  const [identityId, setIdentityId] = useState(identities.some((i) => i.id === draft.identityId) ? draft.identityId! : (identities[0]?.id ?? ""));
   const identity = identities.find((i) => i.id === identityId);
+  const [search, setSearch] = useState("");
+  const shown = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return q ? identities.filter((i) => i.id === identityId || `${i.name} ${i.kind} ${i.environment}`.toLowerCase().includes(q)) : identities;
+  }, [identities, search, identityId]);
   const choices = useMemo(() => entitlements.filter((e) => !identity || e.environment === identity.environment), [entitlements, identity]);
-  const [entitlementId, setEntitlementId] = useState("");
+  const [entitlementId, setEntitlementId] = useState(draft.entitlementId ?? "");
   const entitlement = choices.find((e) => e.id === entitlementId) ?? choices[0];
   const maxMin = entitlement ? Math.floor(entitlement.maxDurationSec / 60) : 60;
   const [breakGlass, setBreakGlass] = useState(false);
   const fieldError = (k: string) => (state && !state.ok ? state.error.fields?.[k] : undefined);
+  const preview = usePolicyPreview(identityId, entitlement?.id, breakGlass);
 
   if (identities.length === 0) {
     return <p className="text-sm text-zinc-600">You own or operate no active identity, so there is nothing to request for. An identity's owner or its team can request access for it.</p>;
   }
 
   return (
-    <form onSubmit={action} className="max-w-2xl space-y-5">
+    <form ref={preview.formRef} onSubmit={action} onChange={preview.ask} className="max-w-2xl space-y-5">
+      {identities.length > 10 ? (
+        <label className="block">
+          <span className="text-sm font-medium">Find an identity</span>
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              const q = e.target.value.trim().toLowerCase();
+              const first = identities.find((i) => `${i.name} ${i.kind} ${i.environment}`.toLowerCase().includes(q));
+              if (q && first && !`${identity?.name} ${identity?.kind} ${identity?.environment}`.toLowerCase().includes(q)) setIdentityId(first.id);
+            }}
+            className={input}
+            placeholder={`Search ${identities.length} identities by name, kind or environment`}
+            data-ignore-preview
+          />
+          {search.trim() ? (
+            <span className="mt-1 block text-xs text-zinc-500" data-testid="identity-matches">
+              {shown.length === 1 ? "1 match" : `${shown.length} matches`}
+            </span>
+          ) : null}
+        </label>
+      ) : null}
       <label className="block">
         <span className="text-sm font-medium">Identity</span>
         <select name="identityId" value={identityId} onChange={(e) => setIdentityId(e.target.value)} className={input}>
-          {identities.map((i) => (
+          {shown.map((i) => (
             <option key={i.id} value={i.id}>
               {i.name} · {i.kind.replaceAll("_", " ")} · {i.environment}
             </option>
@@ -78,7 +129,13 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
           type="number"
           min={1}
           max={breakGlass ? Math.min(60, maxMin) : maxMin}
-          defaultValue={entitlement ? Math.min(Math.floor(entitlement.defaultDurationSec / 60), maxMin) : 15}
+          defaultValue={
+            draft.durationMin && entitlement?.id === draft.entitlementId
+              ? Math.min(draft.durationMin, maxMin)
+              : entitlement
+                ? Math.min(Math.floor(entitlement.defaultDurationSec / 60), maxMin)
+                : 15
+          }
           required
           className={input}
         />
@@ -86,7 +143,15 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
       </label>
       <label className="block">
         <span className="text-sm font-medium">Justification</span>
-        <textarea name="justification" required minLength={10} rows={3} className={input} placeholder="What the identity needs to do, and why now" />
+        <textarea
+          name="justification"
+          required
+          minLength={10}
+          rows={3}
+          className={input}
+          defaultValue={draft.justification}
+          placeholder="What the identity needs to do, and why now"
+        />
         {fieldError("justification") ? <span className="text-xs text-red-700">{fieldError("justification")}</span> : null}
       </label>
       <div className="grid grid-cols-3 gap-3">
@@ -97,7 +162,7 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
         ].map(([name, label]) => (
           <label key={name} className="block">
             <span className="text-sm font-medium">{label}</span>
-            <input name={name} className={input} placeholder="optional" />
+            <input name={name} className={input} placeholder="optional" defaultValue={draft[name as keyof RequestDraft] as string | undefined} />
           </label>
         ))}
       </div>
@@ -110,6 +175,25 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
           </span>
         </label>
       ) : null}
+      {preview.result ? (
+        <p
+          aria-live="polite"
+          data-testid="policy-preview"
+          data-outcome={"outcome" in preview.result ? preview.result.outcome : "error"}
+          className={`rounded-md px-3 py-2 text-sm ${
+            "error" in preview.result
+              ? "bg-amber-50 text-amber-900"
+              : preview.result.outcome === "deny"
+                ? "bg-red-50 text-red-800"
+                : preview.result.outcome === "auto_approve"
+                  ? "bg-emerald-50 text-emerald-900"
+                  : "bg-zinc-100 text-zinc-800"
+          }`}
+        >
+          <span className="font-medium">Policy, if you submit now: </span>
+          {"error" in preview.result ? preview.result.error : preview.result.summary}
+        </p>
+      ) : null}
       {state && !state.ok ? (
         <p role="status" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {state.error.message}
@@ -120,4 +204,45 @@ export function RequestForm({ identities, entitlements, canBreakGlass }: { ident
       </button>
     </form>
   );
+}
+
+/**
+ * Asks the server what policy would decide for the form as it stands (the same decision function
+ * a submit runs, writing nothing), a moment after the user stops typing; an older answer never
+ * replaces a newer one.
+ */
+function usePolicyPreview(identityId: string, entitlementId: string | undefined, breakGlass: boolean) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [result, setResult] = useState<RequestPreview | { error: string } | null>(null);
+  const asked = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const ask = useCallback((e?: { target: EventTarget | null }) => {
+    if (e?.target instanceof HTMLElement && e.target.hasAttribute("data-ignore-preview")) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(async () => {
+      const form = formRef.current;
+      if (!form) return;
+      const f = new FormData(form);
+      const text = (k: string) => String(f.get(k) ?? "");
+      const entitlement = text("entitlementId");
+      if (!text("identityId") || !entitlement) return setResult(null);
+      const n = ++asked.current;
+      const r = await previewRequestAction({
+        identityId: text("identityId"),
+        entitlementId: entitlement,
+        durationMin: Math.max(0, Number(text("durationMin")) || 0),
+        ticketRef: text("ticketRef"),
+        incidentRef: text("incidentRef"),
+        changeRef: text("changeRef"),
+        breakGlass: f.get("breakGlass") === "on",
+      }).catch(() => ({ ok: false as const, error: { code: "internal" as const, message: "Policy could not be asked just now; submitting still decides." } }));
+      if (n !== asked.current) return;
+      setResult(r.ok ? r.data : { error: r.error.message });
+    }, 250);
+  }, []);
+  useEffect(() => {
+    ask();
+  }, [ask, identityId, entitlementId, breakGlass]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return { formRef, ask, result };
 }
