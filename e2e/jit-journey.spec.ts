@@ -27,7 +27,7 @@ test("request → two approvals → real PostgreSQL credential → expiry kills 
   const requester = await (await browser.newContext()).newPage();
   await signIn(requester, demo.owner);
   await requester.goto("/requests/new");
-  await requester.getByLabel("Identity", { exact: true }).selectOption(identity.id);
+  await requester.getByLabel("Identity").selectOption(identity.id);
   await requester.getByLabel("Entitlement").selectOption({ label: "orders-db-read-prod · medium risk" });
   await expect(requester.getByTestId("entitlement-hint")).toContainText("Needs 2 approvals");
   await requester.getByLabel("For how long (minutes)").fill("1");

@@ -3,7 +3,15 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 
-export type FilterDef = { key: string; label: string; options: readonly { value: string; label: string }[] };
+export type FilterDef =
+  | {
+      key: string;
+      label: string;
+      options: readonly { value: string; label: string }[];
+      /** The choice an empty URL means; when set, the list offers no separate "Any" (include it among the options if it exists). */
+      fallback?: string;
+    }
+  | { key: string; label: string; type: "date" };
 
 /** Filters held in the URL; changing one returns to the first page. */
 export function FilterBar({ filters, search }: { filters: FilterDef[]; search?: { key: string; placeholder: string } }) {
@@ -34,24 +42,37 @@ export function FilterBar({ filters, search }: { filters: FilterDef[]; search?: 
           className="w-56 rounded-md border border-zinc-300 px-2 py-1"
         />
       ) : null}
-      {filters.map((f) => (
-        <label key={f.key} className="flex items-center gap-1">
-          <span className="text-zinc-500">{f.label}</span>
-          <select
-            name={f.key}
-            value={params.get(f.key) ?? ""}
-            onChange={(e) => set(f.key, e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1"
-          >
-            <option value="">Any</option>
-            {f.options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      ))}
+      {filters.map((f) =>
+        "type" in f ? (
+          <label key={f.key} className="flex items-center gap-1">
+            <span className="text-zinc-500">{f.label}</span>
+            <input
+              type="date"
+              name={f.key}
+              value={params.get(f.key) ?? ""}
+              onChange={(e) => set(f.key, e.target.value)}
+              className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+            />
+          </label>
+        ) : (
+          <label key={f.key} className="flex items-center gap-1">
+            <span className="text-zinc-500">{f.label}</span>
+            <select
+              name={f.key}
+              value={params.get(f.key) ?? f.fallback ?? ""}
+              onChange={(e) => set(f.key, e.target.value === f.fallback ? "" : e.target.value)}
+              className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+            >
+              {f.fallback === undefined ? <option value="">Any</option> : null}
+              {f.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ),
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import type { GrantRow } from "@/lib/grants/find-grants";
 import type { Page } from "@/lib/listing";
+import { RevokeRow } from "./revoke-row";
 
 const col = createColumnHelper<typeof dataTableFeatures, GrantRow>();
 const columns = col.columns([
@@ -22,6 +23,7 @@ const columns = col.columns([
   }),
   col.accessor("entitlement", { header: "Entitlement", enableSorting: false }),
   col.accessor("issuer", { header: "Issuer", enableSorting: false }),
+  col.accessor("environment", { header: "Env", enableSorting: false }),
   col.accessor("status", {
     header: "Status",
     cell: (c) => (
@@ -68,6 +70,12 @@ const columns = col.columns([
       ) : (
         c.getValue()
       ),
+  }),
+  col.display({
+    id: "actions",
+    header: "Actions",
+    cell: (c) =>
+      c.row.original.mayRevoke ? <RevokeRow grantId={c.row.original.id} label={`${c.row.original.entitlement} for ${c.row.original.identity}`} /> : null,
   }),
 ]);
 

@@ -1,9 +1,9 @@
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { forbidden } from "../errors";
-import { heldGrants } from "../identities/ownership";
+import { heldGrants, holdsGrant } from "../identities/ownership";
 import { sortBy, type ListParams, type Page } from "../listing";
-import type { GrantStatus, Prisma, RevokeReason } from "../generated/prisma/client";
+import type { Environment, GrantStatus, Prisma, RevokeReason } from "../generated/prisma/client";
 
 export const grantSortable = ["expiresAt", "issuedAt", "status", "createdAt", "attempts"] as const;
 export type GrantSort = (typeof grantSortable)[number];
@@ -23,9 +23,27 @@ export type GrantRow = {
   lastError: string | null;
   breakGlass: boolean;
   standing: boolean;
+  /** Whether the actor may end it from the list: the rule revokeGrant applies. */
+  mayRevoke: boolean;
 };
 
-/** Grants: all for those who may read them all, else those of the actor's own requests. */
+/** The grants that still hold (or may hold) privilege: the list's default. */
+export const LIVE_GRANT_STATUSES: GrantStatus[] = ["issuing", "active", "revoking", "revoke_failed", "irrevocable"];
+
+export type GrantFilters = {
+  status?: GrantStatus;
+  statuses?: GrantStatus[];
+  identityId?: string;
+  /** Part of the identity's name, any case. */
+  identity?: string;
+  entitlementId?: string;
+  issuerId?: string;
+  environment?: Environment;
+  /** Grants whose window ends before this instant. */
+  endsBefore?: Date;
+};
+
+/** Grants: all for those who may read them all, else those the actor holds (see heldGrants). */
 export async function findGrants({
   actor,
   params,
@@ -33,7 +51,7 @@ export async function findGrants({
 }: {
   actor: Actor;
   params: ListParams<GrantSort>;
-  filters?: { status?: GrantStatus; statuses?: GrantStatus[]; identityId?: string };
+  filters?: GrantFilters;
 }): Promise<Page<GrantRow>> {
   const all = can(actor, "grant:read_all");
   if (!all && !can(actor, "request:create")) throw forbidden();
@@ -42,7 +60,13 @@ export async function findGrants({
     ...(all ? {} : heldGrants(actor)),
     ...(filters.status ? { status: filters.status } : filters.statuses ? { status: { in: filters.statuses } } : {}),
     ...(filters.identityId ? { identityId: filters.identityId } : {}),
+    ...(filters.identity ? { identity: { name: { contains: filters.identity, mode: "insensitive" } } } : {}),
+    ...(filters.entitlementId ? { entitlementId: filters.entitlementId } : {}),
+    ...(filters.issuerId ? { issuerId: filters.issuerId } : {}),
+    ...(filters.environment ? { entitlement: { environment: filters.environment } } : {}),
+    ...(filters.endsBefore ? { expiresAt: { lt: filters.endsBefore } } : {}),
   };
+  const revokes = can(actor, "grant:revoke");
   const [total, rows] = await Promise.all([
     db.grant.count({ where }),
     db.grant.findMany({
@@ -54,6 +78,8 @@ export async function findGrants({
         identity: { select: { name: true } },
         entitlement: { select: { name: true, environment: true } },
         issuer: { select: { name: true } },
+        request: { select: { requesterUserId: true, requesterIdentityId: true } },
+        exception: { select: { proposedById: true } },
       },
     }),
   ]);
@@ -76,6 +102,8 @@ export async function findGrants({
       lastError: g.lastError,
       breakGlass: g.breakGlass,
       standing: g.exceptionId !== null,
+      // The rule revokeGrant applies: security and admins end any; a holder ends a request's grant, standing access ends with its exception.
+      mayRevoke: ["active", "issuing"].includes(g.status) && (revokes || (g.exceptionId === null && holdsGrant(actor, g))),
     })),
   };
 }

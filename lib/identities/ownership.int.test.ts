@@ -131,6 +131,28 @@ describe("the grants a person holds", () => {
   });
 });
 
+describe("the grants list", () => {
+  it("offers Revoke on a row only to whom revokeGrant would allow it, and its filters narrow the rows", async () => {
+    const w = await world();
+    const approver = await createUser(["approver"]);
+    const params = { page: 1, size: 50, sort: "expiresAt" as const, dir: "asc" as const };
+    const mine = { identity: w.a.name.slice(0, 12) };
+    const rows = async (actor: Actor, filters = {}) =>
+      (await findGrants({ actor, params, filters })).rows.filter((r) => [w.a.name, w.b.name, w.c.name].includes(r.identity)).map((r) => [r.identity.split("-")[1], r.standing, r.mayRevoke]);
+    // An approver reads every grant and may end none.
+    expect((await rows(approver)).every(([, , may]) => may === false)).toBe(true);
+    expect(await rows(approver)).toHaveLength(4);
+    expect((await rows(w.security)).every(([, , may]) => may === true)).toBe(true);
+    expect(await rows(w.alice)).toEqual([["a", false, true]]);
+    expect(await rows(w.bob)).toEqual([["b", true, false]]);
+    // Filters: part of the identity's name, an environment, an end.
+    expect(await rows(w.security, mine)).toEqual([["a", false, true]]);
+    expect(await rows(w.security, { environment: "prod" })).toEqual([]);
+    expect(await rows(w.security, { endsBefore: new Date(Date.now() - 60_000) })).toEqual([]);
+    expect(await rows(w.security, { endsBefore: new Date(Date.now() + 3600_000) })).toHaveLength(4);
+  });
+});
+
 describe("separation of duties covers teams and agents", () => {
   it("refuses the requester, the identity's owning team and the owner of the agent asked for", async () => {
     const w = await world();

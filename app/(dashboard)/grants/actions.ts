@@ -19,6 +19,16 @@ export const revokeGrantAction = formAction(
   { message: "Revocation started", after: refresh },
 );
 
+/** Revoke from the grants list: one row, with the reason typed beside it. */
+export const revokeGrantRowAction = objectAction(
+  z.strictObject({ grantId: z.string().max(100), comment: z.string().max(2000) }),
+  async (actor, { grantId, comment }) => {
+    await revokeGrant({ actor, grantId, reason: "early", comment });
+    return undefined;
+  },
+  { message: "Revocation started", after: (r) => r.ok && revalidatePath("/grants") },
+);
+
 export const extendGrantAction = formAction(
   z.strictObject({ grantId: field.text(100), durationMin: field.text(20), justification: field.text() }),
   async (actor, f) => {

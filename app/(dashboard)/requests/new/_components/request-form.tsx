@@ -68,7 +68,7 @@ export function RequestForm({
     <form ref={preview.formRef} onSubmit={action} onChange={preview.ask} className="max-w-2xl space-y-5">
       {identities.length > 10 ? (
         <label className="block">
-          <span className="text-sm font-medium">Find an identity</span>
+          <span className="text-sm font-medium">Search by name</span>
           <input
             type="search"
             value={search}
