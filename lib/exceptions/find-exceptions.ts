@@ -3,6 +3,7 @@ import { assertCan, type Actor } from "../authz";
 import { sortBy, type ListParams, type Page } from "../listing";
 import type { ExceptionStatus, GrantStatus, Prisma, RiskTier } from "../generated/prisma/client";
 import { EXPIRING_SOON_DAYS } from "./limits";
+import { proposedExceptions } from "../identities/ownership";
 
 export const exceptionSortable = ["expiresAt", "createdAt", "riskRating", "status"] as const;
 export type ExceptionSort = (typeof exceptionSortable)[number];
@@ -41,7 +42,7 @@ export function exceptionViewWhere(actor: Actor, view: ExceptionView, now = new 
     case "overdue":
       return { status: "accepted", expiresAt: { lte: now } };
     case "mine":
-      return { proposedById: actor.type === "user" ? actor.id : "00000000-0000-0000-0000-000000000000" };
+      return proposedExceptions(actor);
     case "all":
       return {};
   }

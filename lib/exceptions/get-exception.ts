@@ -3,7 +3,7 @@ import { getDb } from "../db";
 import { can, type Actor } from "../authz";
 import { isAppError, notFound } from "../errors";
 import { parseInput } from "../validation";
-import { exceptionReviewConflict } from "../identities/ownership";
+import { exceptionReviewConflict, proposedException } from "../identities/ownership";
 import { assertProposalRules, mayProposeFor } from "./proposal-rules";
 import { maxExceptionDays, nextReviewAt } from "./limits";
 import { renewableStatuses } from "./renew-exception";
@@ -32,7 +32,7 @@ export async function getException({ actor, exceptionId }: { actor: Actor; excep
       },
     },
   });
-  const mine = !!e && actor.type === "user" && e.proposedById === actor.id;
+  const mine = !!e && proposedException(actor, e);
   if (!e || (!mine && !can(actor, "exception:read"))) throw notFound("Exception");
 
   const subjects = [{ subjectType: "exception", subjectId: e.id }, ...(e.grant ? [{ subjectType: "grant", subjectId: e.grant.id }] : [])];

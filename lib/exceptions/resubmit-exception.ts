@@ -4,6 +4,7 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
+import { proposedException } from "../identities/ownership";
 import { enqueueNotification } from "../notifications/enqueue";
 import { assertProposalRules, proposalFields } from "./proposal-rules";
 
@@ -24,7 +25,7 @@ export async function resubmitException({ actor, ...raw }: { actor: Actor } & z.
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Exception" WHERE id = ${p.exceptionId}::uuid FOR UPDATE`;
     if (locked.length === 0) throw notFound("Exception");
     const e = await tx.exception.findUniqueOrThrow({ where: { id: p.exceptionId }, include: { identity: true, entitlement: true } });
-    if (actor.type !== "user" || e.proposedById !== actor.id) throw forbidden("Only the proposer can resubmit this exception");
+    if (!proposedException(actor, e)) throw forbidden("Only the proposer can resubmit this exception");
     if (e.status !== "changes_requested") throw invalidState(`This exception is ${e.status.replaceAll("_", " ")}; only one with changes requested can be resubmitted`);
     assertProposalRules({ identity: e.identity, entitlement: e.entitlement, riskRating: p.riskRating, requestedEndAt: p.requestedEndAt, now: new Date() });
     await tx.exception.update({

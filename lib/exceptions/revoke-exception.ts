@@ -4,6 +4,7 @@ import { can, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { forbidden, invalidState, notFound } from "../errors";
 import { parseInput } from "../validation";
+import { proposedException } from "../identities/ownership";
 import { wakeWorkers } from "../worker/wake";
 
 const input = z.object({
@@ -22,7 +23,7 @@ export async function revokeException({ actor, ...raw }: { actor: Actor } & z.in
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Exception" WHERE id = ${exceptionId}::uuid FOR UPDATE`;
     if (locked.length === 0) throw notFound("Exception");
     const e = await tx.exception.findUniqueOrThrow({ where: { id: exceptionId } });
-    const mine = actor.type === "user" && e.proposedById === actor.id && can(actor, "exception:propose");
+    const mine = proposedException(actor, e) && can(actor, "exception:propose");
     if (!can(actor, "exception:review") && !mine) throw forbidden("Only security, an admin or the proposer can end an exception early");
     if (e.status !== "accepted") throw invalidState(`This exception is ${e.status.replaceAll("_", " ")}; only an accepted exception can be ended early`);
     if (e.revokeRequestedAt) throw invalidState("Ending this exception is already under way");

@@ -20,6 +20,8 @@ import {
   madeRequests,
   operatedIdentities,
   operatesIdentity,
+  proposedException,
+  proposedExceptions,
   receivesCredential,
   requestDecisionConflict,
 } from "./ownership";
@@ -87,6 +89,10 @@ describe("ownership: one rule, as a filter and as a check", () => {
 
       const madeByQuery = (await db.accessRequest.findMany({ where: { AND: [{ identityId: scope.id }, madeRequests(actor)] } })).map((r) => r.id).sort();
       expect(madeByQuery, `requests of ${label}`).toEqual(requests.filter((r) => isRequester(actor, r)).map((r) => r.id).sort());
+
+      const exceptions = await db.exception.findMany({ where: { identityId: scope.id } });
+      const proposedByQuery = (await db.exception.findMany({ where: { AND: [{ identityId: scope.id }, proposedExceptions(actor)] } })).map((e) => e.id).sort();
+      expect(proposedByQuery, `exceptions of ${label}`).toEqual(exceptions.filter((e) => proposedException(actor, e)).map((e) => e.id).sort());
 
       const heldByQuery = (await db.grant.findMany({ where: { AND: [{ identityId: scope.id }, heldGrants(actor)] } })).map((g) => g.id).sort();
       expect(heldByQuery, `grants of ${label}`).toEqual(grants.filter((g) => holdsGrant(actor, g)).map((g) => g.id).sort());

@@ -32,6 +32,16 @@ export function madeRequests(actor: Actor): Prisma.AccessRequestWhereInput {
   return { id: NOBODY };
 }
 
+/** Whether the person proposed the exception: theirs to follow, resubmit and revoke. */
+export function proposedException(actor: Actor, exception: { proposedById: string | null }): boolean {
+  return actor.type === "user" && exception.proposedById === actor.id;
+}
+
+/** The exceptions {@link proposedException} calls the actor's, as a query filter. */
+export function proposedExceptions(actor: Actor): Prisma.ExceptionWhereInput {
+  return actor.type === "user" ? { proposedById: actor.id } : { id: NOBODY };
+}
+
 /** The grants {@link holdsGrant} calls the actor's own, as a query filter. */
 export function heldGrants(actor: Actor): Prisma.GrantWhereInput {
   if (actor.type === "user") return { OR: [{ request: { requesterUserId: actor.id } }, { exception: { proposedById: actor.id } }] };
