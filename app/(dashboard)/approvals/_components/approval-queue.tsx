@@ -66,6 +66,7 @@ export function ApprovalQueue(props: Props) {
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, start] = useTransition();
   const commentRef = useRef<HTMLInputElement>(null);
+  const drawerCommentRef = useRef<HTMLInputElement>(null);
   const rows = props.rows;
   const active = rows[Math.min(activeIndex, rows.length - 1)];
 
@@ -88,7 +89,7 @@ export function ApprovalQueue(props: Props) {
       if (ids.length === 0) return;
       if (decision === "deny" && !comment.trim()) {
         setMessage({ tone: "error", text: "Say why in the comment before denying." });
-        commentRef.current?.focus();
+        (drawerCommentRef.current ?? commentRef.current)?.focus();
         return;
       }
       start(async () => {
@@ -260,6 +261,43 @@ export function ApprovalQueue(props: Props) {
                   for <span className="font-medium">{drawer.identity.name}</span> ({drawer.identity.kind.replaceAll("_", " ")}, {drawer.identity.environment}, {drawer.identity.system})
                 </p>
               </div>
+              {drawer.decisionOptions ? (
+                <div className="space-y-2 rounded-md border border-zinc-200 bg-zinc-50 p-3" data-testid="drawer-decision">
+                  {drawer.decisionOptions.approve && drawer.decisionOptions.deny ? (
+                    <p className="text-zinc-600">You cannot decide on this request: {drawer.decisionOptions.deny}.</p>
+                  ) : (
+                    <>
+                      <input
+                        ref={drawerCommentRef}
+                        value={comment}
+                        onChange={(e) => setComment(e.target.value)}
+                        placeholder="Comment (required to deny)"
+                        aria-label="Decision comment"
+                        className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5"
+                      />
+                      <div className="flex gap-2">
+                        <button
+                          disabled={pending || !!drawer.decisionOptions.approve}
+                          title={drawer.decisionOptions.approve ?? undefined}
+                          onClick={() => decide("approve", [drawer.id])}
+                          className="flex-1 rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
+                        >
+                          Approve this request
+                        </button>
+                        <button
+                          disabled={pending || !!drawer.decisionOptions.deny}
+                          onClick={() => decide("deny", [drawer.id])}
+                          className="flex-1 rounded-md bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:opacity-50"
+                        >
+                          Deny this request
+                        </button>
+                      </div>
+                      {drawer.decisionOptions.approve ? <p className="text-xs text-zinc-500">{drawer.decisionOptions.approve}</p> : null}
+                      {message?.tone === "error" ? <p className="text-red-700">{message.text}</p> : null}
+                    </>
+                  )}
+                </div>
+              ) : null}
               <dl className="grid grid-cols-[7rem_1fr] gap-y-1">
                 <dt className="text-zinc-500">Owner</dt>
                 <dd data-testid="drawer-owner">{drawer.owner ?? <span className="text-red-700">unowned</span>}</dd>

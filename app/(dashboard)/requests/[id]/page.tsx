@@ -13,6 +13,8 @@ import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CancelButton, ReviewForm } from "./_components/request-controls";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { can } from "@/lib/authz";
+import { getDecisionOptions } from "@/lib/requests/decision-options";
+import { DecisionControls } from "./_components/decision-controls";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -23,6 +25,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
     if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
     throw e;
   });
+  const decisionOptions = await getDecisionOptions({ actor, requestId: r.id });
   const decision = r.decision as { outcome?: string; reasons?: string[]; policyIds?: string[] } | null;
   const live = r.status === "pending" || r.grant?.status === "issuing" || r.grant?.status === "revoking";
   return (
@@ -33,6 +36,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
         description={r.justification}
         actions={r.mine && r.status === "pending" ? <CancelButton requestId={r.id} /> : null}
       />
+      {decisionOptions ? <DecisionControls requestId={r.id} options={decisionOptions} /> : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
           <h2 className="mb-3 font-semibold">Request</h2>
