@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_ADMIN_TOKEN, E2E_DATA_DIR, E2E_PG_PORT, E2E_PORT } from "./e2e/config";
+import { E2E_ADMIN_TOKEN, E2E_CHROMIUM, E2E_DATA_DIR, E2E_PG_PORT, E2E_PORT } from "./e2e/config";
 
 // End-to-end tests drive Debian's Chromium against a production build started the way a user
 // starts Hourglass (`npm start`), on a fresh embedded PostgreSQL with the demo data.
@@ -20,7 +20,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: "/usr/bin/chromium",
+      executablePath: E2E_CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
   },

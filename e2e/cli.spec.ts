@@ -1,14 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { demo, E2E_ADMIN_TOKEN, signIn, withDatabase, withDb } from "./support";
 
-// The pipeline CLI (scripts/hourglass.mjs, the package's `hourglass` bin) against the running
+// The pipeline CLI (the package's `hourglass` bin, built from scripts/cli/) against the running
 // app: it asks for a PostgreSQL credential, hands it to a command through its environment, and
 // revokes the grant the moment the command exits. No browser: the tests drive a child process.
 
 const root = path.resolve(import.meta.dirname, "..");
-const CLI = path.join(root, "scripts", "hourglass.mjs");
+const CLI = path.join(root, (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { bin: { hourglass: string } }).bin.hourglass);
 const TARGET_DATABASE = "hourglass_target";
 
 test.describe.configure({ mode: "serial" });

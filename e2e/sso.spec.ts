@@ -2,7 +2,7 @@ import { chromium, expect, test, type Browser, type Page } from "@playwright/tes
 import { readFileSync, rmSync } from "node:fs";
 import pg from "pg";
 import { freePort } from "../lib/testing/free-port";
-import { E2E_DATA_DIR } from "./config";
+import { E2E_CHROMIUM, E2E_DATA_DIR } from "./config";
 import { startForwardProxy, startHourglass, startOidcProvider, type Closer, type SsoAccount } from "./sso-support";
 
 // Single sign-on the way people use it: Hourglass deployed with SSO only, at a public host name
@@ -67,7 +67,7 @@ test.beforeAll(async () => {
   const secrets = JSON.parse(readFileSync(`${dataDir}/secrets.json`, "utf8")) as { pgPassword: string };
   dbUrl = `postgresql://postgres:${encodeURIComponent(secrets.pgPassword)}@127.0.0.1:${pgPort}/hourglass`;
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: E2E_CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     proxy: { server: proxy.url },
   });

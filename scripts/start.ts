@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/embe
 import { claimDataDir, releaseDataDir, spawnApp, stopApp } from "../lib/platform/launcher-state";
 import { startOpsEndpoint, type RunningOpsEndpoint } from "../lib/demo/ops-endpoint";
 import { buildFingerprint } from "./lib/fingerprint";
+import { localUrl, waitUntilAnswering } from "./lib/wait-until-answering";
 import { nextCli, serverNodeFlags } from "../lib/platform/server-process";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -152,8 +153,14 @@ async function main() {
     stdio: "inherit",
     env: process.env,
   });
-  app.once("spawn", () => say(`serving on http://localhost:${port} (ready ${((Date.now() - started) / 1000).toFixed(1)} s after start)`));
+  const child = app;
   app.once("exit", (code) => void shutdown(code ?? 0));
+  // Ready is when a request would succeed: the server answers its health check (which reads the
+  // database), not when its process is spawned.
+  const ready = await waitUntilAnswering(localUrl(env.HOST, port, "/api/v1/health"), {
+    gone: () => stopping || child.exitCode !== null || child.signalCode !== null,
+  });
+  if (ready) say(`serving on http://localhost:${port} (ready ${((Date.now() - started) / 1000).toFixed(1)} s after start)`);
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));

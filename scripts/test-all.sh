@@ -6,6 +6,10 @@ export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 
+# What the suite needs (the browser, promtool, the PostgreSQL binaries, Node 24), in a second,
+# before minutes of tests: one line naming what to install.
+bash scripts/preflight.sh
+
 step "type check"
 npm run --silent typecheck
 step "unit tests"

@@ -3,6 +3,7 @@ import { accessRequestOut, createAccessRequestBody, createTokenBody, decisionBod
 import { identityBody, identityPatch } from "./inventory";
 import { proposeBody } from "./exceptions";
 import { delegateInput, withdrawDelegationInput } from "../delegations/delegations";
+import { tagList, withOperations } from "./operations";
 
 // OpenAPI 3.1 for the machine API, generated from the zod schemas the handlers validate with.
 
@@ -24,7 +25,7 @@ const idParam = { name: "id", in: "path", required: true, schema: { type: "strin
 const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "Same key and body → the same result; same key, other body → 409" };
 
 export function openApiDocument(serverUrl = "/") {
-  return {
+  const doc = {
     openapi: "3.1.0",
     info: { title: "Hourglass machine API", version: "1", description: "Just-in-time access for non-human identities. Errors are {error: {code, message}} with a 4xx status." },
     servers: [{ url: serverUrl }],
@@ -136,4 +137,6 @@ export function openApiDocument(serverUrl = "/") {
       "/api/v1/tokens/revoked": { get: { summary: "Revoked token ids (jti) for verifiers", security: [], responses: { "200": { description: "OK" } } } },
     },
   };
+  // operationId and tags of each operation: lib/api/operations.ts.
+  return { ...doc, tags: tagList(), paths: withOperations(doc.paths) };
 }

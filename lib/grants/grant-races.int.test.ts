@@ -58,7 +58,9 @@ afterAll(async () => {
 });
 
 describe("a revoke that races an issue", () => {
-  it("revokes the role the in-flight issue created, with no irrevocable alert", async () => {
+  // The outcome depends on which call reaches the target first and which write lands first: the
+  // race runs a few times, with the revoke asked for at different moments of the issue's call.
+  it.each([0, 50, 200, 400])("revokes the role the in-flight issue created, with no irrevocable alert (revoke %i ms into the call)", async (delay) => {
     const grant = await newIssuingGrant();
     proxy.hold();
     const issuing = issueDueGrants({ db: getDb() });
@@ -66,14 +68,14 @@ describe("a revoke that races an issue", () => {
     while ((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).attempts === 0) await sleep(20);
     await revokeGrant({ actor: requester, grantId: grant.id, reason: "early", comment: "job cancelled" });
     const revoking = revokeDueGrants({ db: getDb() });
-    await sleep(200);
+    await sleep(delay);
     proxy.release();
     await Promise.all([issuing, revoking]);
     await drainRevokes();
 
     const g = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } });
     expect(g.status).toBe("revoked");
-    expect(await target.liveRoles()).toEqual([]);
+    expect(await target.liveRoles()).not.toContain(roleNameFor(grant.id));
     const actions = (await getDb().auditEvent.findMany({ where: { subjectId: grant.id }, orderBy: { seq: "asc" } })).map((e) => e.action);
     expect(actions).not.toContain("grant.irrevocable");
     // The race was handled, not avoided: the revoke waited for the issue's lease, or the issue landed after it.
@@ -89,11 +91,11 @@ describe("a revoke that races an issue", () => {
     const { driverFor } = await import("../issuers/registry");
     const full = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id }, include: { issuer: true, identity: true, entitlement: true } });
     await (await driverFor(full.issuer)).grant({ grantId: grant.id, identity: full.identity, entitlement: full.entitlement, expiresAt: new Date(Date.now() + 600_000) });
-    expect(await target.liveRoles()).toHaveLength(1);
+    expect(await target.liveRoles()).toContain(roleNameFor(grant.id));
     await revokeGrant({ actor: requester, grantId: grant.id, reason: "early", comment: "job cancelled" });
     await drainRevokes();
     expect((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).status).toBe("revoked");
-    expect(await target.liveRoles()).toEqual([]);
+    expect(await target.liveRoles()).not.toContain(roleNameFor(grant.id));
   });
 });
 

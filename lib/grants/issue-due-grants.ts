@@ -120,9 +120,11 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
       const n = await tx.grant.updateMany({ where: { id: grant.id, status: "issuing", attempts: claim.attempts }, data: done.data });
       if (n.count === 0) {
         // Revoked while we were issuing: make sure the revoke runs after this issue, on what it created.
+        // The revoke count starts again at 0, which also fences a revoke still in flight: it verified
+        // before this role existed, so its outcome (recorded by attempt) must not land.
         const again = await tx.grant.updateMany({
           where: { id: grant.id, status: { in: ["revoking", "revoked", "revoke_failed", "irrevocable", "issue_failed"] } },
-          data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null, issueLeaseUntil: null },
+          data: { status: "revoking", issuerRef: result.reference, issuerMeta: (result.meta ?? {}) as object, nextAttemptAt: new Date(), revokedAt: null, issueLeaseUntil: null, attempts: 0 },
         });
         if (again.count === 0) return { status: "failed", error: "Another worker took this grant over" };
         await appendAudit(tx, systemActor("worker"), { action: "grant.issued_after_revoke", subjectType: "grant", subjectId: grant.id, data: { reference: result.reference } });

@@ -2,7 +2,7 @@ import type { Db } from "../db";
 import { appendAudit, appendAuditMany } from "../audit";
 import { systemActor } from "../authz";
 import { driverFor } from "../issuers/registry";
-import { issuerErrorKind, type GrantRef } from "../issuers/types";
+import { issuerErrorKind, type GrantRef, type IssuerDriver } from "../issuers/types";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
 import { IRREVOCABLE_RETRY_MS, REVOKE_MAX_ATTEMPTS, retryDelayMs } from "./backoff";
@@ -52,11 +52,24 @@ export async function revokeDueGrants({ db, now, limit = 64, concurrency = 16 }:
   // while the batch is young: a grant whose call ended early is not taken over while a slower one runs.
   const leases = keepLeases(db, "revoke", claimed, ms);
   try {
-    const outcomes = await mapWithConcurrency(claimed, concurrency, async (grant) => {
-      // Taken over by another worker while it waited its turn (this worker lost the database for a lease).
-      if (!leases.holds(grant.id)) return null;
-      return revokeAtIssuer(grant, issuers.get(grant.issuerId)!, clock);
-    });
+    // Per issuer: one batch call where the driver has one, else a few grants at a time.
+    const byIssuer = new Map<string, Claimed[]>();
+    for (const g of claimed) byIssuer.set(g.issuerId, [...(byIssuer.get(g.issuerId) ?? []), g]);
+    const outcomes = (
+      await Promise.all(
+        [...byIssuer].map(async ([issuerId, grants]) => {
+          const issuer = issuers.get(issuerId)!;
+          const driver = await driverFor(issuer).catch((error: unknown) => error as Error);
+          if (driver instanceof Error) return grants.map((grant): Failed => ({ ok: false, grant, at: clock(), error: driver }));
+          if (driver.revokeMany) return revokeBatchAtIssuer(grants.filter((g) => leases.holds(g.id)), driver, clock);
+          return mapWithConcurrency(grants, concurrency, async (grant) => {
+            // Taken over by another worker while it waited its turn (this worker lost the database for a lease).
+            if (!leases.holds(grant.id)) return null;
+            return revokeAtIssuer(grant, driver, clock);
+          });
+        }),
+      )
+    ).flat();
     const revoked = outcomes.filter((o): o is Revoked => o?.ok === true);
     if (revoked.length) await recordRevoked(db, revoked, now);
     for (const o of outcomes) if (o && !o.ok) await recordFailure(db, o.grant, o.grant.issuerId, o.error, o.at);
@@ -69,12 +82,30 @@ export async function revokeDueGrants({ db, now, limit = 64, concurrency = 16 }:
 type Revoked = { ok: true; grant: Claimed; at: Date };
 type Failed = { ok: false; grant: Claimed; at: Date; error: unknown };
 
-async function revokeAtIssuer(grant: Claimed, issuer: Parameters<typeof driverFor>[0], clock: DbClock): Promise<Revoked | Failed> {
+/**
+ * A grant whose issue never recorded a reference (revoked while issuing, or a failed issue) is
+ * found by its id: every issuer derives what it creates from the grant id.
+ */
+function refOf(grant: Claimed, driver: IssuerDriver): GrantRef {
+  return { grantId: grant.id, reference: grant.issuerRef || driver.referenceFor(grant.id), meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
+}
+
+async function revokeBatchAtIssuer(grants: Claimed[], driver: IssuerDriver, clock: DbClock): Promise<(Revoked | Failed)[]> {
+  if (grants.length === 0) return [];
   try {
-    const driver = await driverFor(issuer);
-    // A grant whose issue never recorded a reference (revoked while issuing, or a failed issue) is
-    // found by its id: every issuer derives what it creates from the grant id.
-    const ref: GrantRef = { grantId: grant.id, reference: grant.issuerRef || driver.referenceFor(grant.id), meta: grant.issuerMeta ?? {}, expiresAt: grant.expiresAt };
+    // One call covers revoke and verification of the whole batch: both deadlines.
+    const errors = await withDeadline("The issuer's batch revoke", 2 * CALL_DEADLINE_MS, () => driver.revokeMany!(grants.map((g) => refOf(g, driver))));
+    const at = clock();
+    return grants.map((grant, i) => (errors[i] ? { ok: false, grant, at, error: errors[i] } : { ok: true, grant, at }));
+  } catch (error) {
+    const at = clock();
+    return grants.map((grant) => ({ ok: false, grant, at, error }));
+  }
+}
+
+async function revokeAtIssuer(grant: Claimed, driver: IssuerDriver, clock: DbClock): Promise<Revoked | Failed> {
+  try {
+    const ref = refOf(grant, driver);
     await withDeadline("The issuer's revoke", CALL_DEADLINE_MS, () => driver.revoke(ref));
     if (!(await withDeadline("The issuer's verification", CALL_DEADLINE_MS, () => driver.verifyRevoked(ref)))) throw new Error("The issuer still shows the privilege after the revoke");
     // The instant the issuer confirmed, on the database's clock: what the revocation lag is measured to.

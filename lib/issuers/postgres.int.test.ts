@@ -425,6 +425,73 @@ describe("revoke", () => {
   });
 });
 
+describe("revokeMany (the worker's batch revoke)", () => {
+  it("ends sessions, drops and verifies a whole batch; a role that cannot be dropped fails alone, disabled; foreign and never-created roles are answered each", async () => {
+    const live = await Promise.all(Array.from({ length: 6 }, () => grant()));
+    const sessions = await Promise.all(live.slice(0, 3).map(async (g) => {
+      const c = await login(connString(g.res));
+      await c.query(`SET ROLE ${GROUP}`);
+      return c;
+    }));
+    const inTx = await login(connString(live[3].res));
+    await inTx.query("BEGIN");
+    await inTx.query("SELECT count(*) FROM orders");
+    const owner = live[4];
+    await admin((a) => a.query(`CREATE TABLE owned_batch_${suffix} (x int); ALTER TABLE owned_batch_${suffix} OWNER TO ${owner.res.reference}`));
+    const never: GrantRef = { grantId: randomUUID(), reference: "", meta: {}, expiresAt: new Date() };
+    never.reference = roleNameFor(never.grantId);
+    const foreign: GrantRef = { grantId: randomUUID(), reference: LEGACY, meta: {}, expiresAt: new Date() };
+    const batch = [...live.map((g) => g.ref), never, foreign];
+
+    const watcher = await login(databaseUrl(DB));
+    const results = await driver.revokeMany!(batch);
+    expect(results).toHaveLength(batch.length);
+    // The four with sessions, the fifth plain one and the never-created one: verified gone.
+    for (const i of [0, 1, 2, 3, 5, 6]) expect(results[i]).toBeNull();
+    expect(results[4]).toBeInstanceOf(IssuerError);
+    expect(results[4]!.message).toMatch(/cannot be dropped.*REASSIGN OWNED/s);
+    expect(results[7]).toMatchObject({ kind: "permanent", message: expect.stringMatching(/not a role created by Hourglass/) });
+
+    const oids = live.map((g) => g.res.meta!.oid);
+    const left = await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usesysid = ANY($1::oid[])", [oids]);
+    expect(left.rows[0].n).toBe(0);
+    for (const c of [...sessions, inTx]) await expect(c.query("SELECT count(*) FROM orders")).rejects.toThrow();
+    for (const i of [0, 1, 2, 3, 5]) {
+      expect(await roleRow(live[i].res.reference)).toBeUndefined();
+      expect(await driver.verifyRevoked(live[i].ref)).toBe(true);
+      await expect(login(connString(live[i].res))).rejects.toMatchObject({ code: "28P01" });
+    }
+    // The owner of a table: no login, no group, no session, still there until someone cleans up.
+    const row = await roleRow(owner.res.reference);
+    expect(row).toMatchObject({ rolcanlogin: false, groups: [] });
+    await expect(login(connString(owner.res))).rejects.toThrow();
+    expect((await roleRow(LEGACY)).rolcanlogin).toBe(true);
+
+    await admin((a) => a.query(`DROP TABLE owned_batch_${suffix}`));
+    expect(await driver.revokeMany!([owner.ref])).toEqual([null]);
+    expect(await driver.verifyRevoked(owner.ref)).toBe(true);
+  });
+
+  it("is idempotent: a batch revoked twice is verified twice", async () => {
+    const batch = (await Promise.all(Array.from({ length: 3 }, () => grant()))).map((g) => g.ref);
+    expect(await driver.revokeMany!(batch)).toEqual([null, null, null]);
+    expect(await driver.revokeMany!(batch)).toEqual([null, null, null]);
+  });
+
+  it("fails every grant of the batch, transient, when the server cannot be reached", async () => {
+    const port = await freePort();
+    const d = makeDriver(`postgres://postgres:x@127.0.0.1:${port}/postgres`);
+    const refsDown = [never(), never()];
+    const results = await d.revokeMany!(refsDown);
+    expect(results.map((r) => (r as IssuerError | null)?.kind)).toEqual(["transient", "transient"]);
+  });
+});
+
+function never(): GrantRef {
+  const grantId = randomUUID();
+  return { grantId, reference: roleNameFor(grantId), meta: {}, expiresAt: new Date() };
+}
+
 describe("configuration and failures", () => {
   it("rejects a missing or malformed secret and config as permanent", () => {
     const make = (secret: unknown, config: unknown = {}) => () => createPostgresIssuer({ id: "i", name: "pg", config, secret });

@@ -2,8 +2,9 @@ import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
 import { isUuid } from "../validation";
 import { promisify } from "node:util";
 import pg from "pg";
+import { mapWithConcurrency } from "../concurrency";
 import { z } from "zod";
-import { IssuerError, type GrantRef, type IssuerFactory, type IssueResult, type StandingPrivilege } from "./types";
+import { IssuerError, type GrantRef, type IssuerDriver, type IssuerFactory, type IssueResult, type StandingPrivilege } from "./types";
 
 // The PostgreSQL issuer: a grant is a login role `hg_<grant id hex>` created as a member of the
 // entitlement's group role, with a random password and VALID UNTIL at the end of the window.
@@ -197,6 +198,22 @@ function isDuplicateRole(e: unknown): boolean {
   return state === "42710" || state === "23505";
 }
 
+/**
+ * DROP ROLE refused because objects depend on the role (SQLSTATE 2BP01): it cannot log in, holds no
+ * group and has no sessions, but it still exists. Retried until someone cleans up.
+ */
+function cannotDrop(role: string, e: unknown): IssuerError {
+  const detail = ((e as { detail?: string }).detail ?? "").split("\n");
+  const shown = detail.slice(0, 5).join("; ") + (detail.length > 5 ? `; ... (${detail.length - 5} more lines)` : "");
+  return new IssuerError(
+    `PostgreSQL issuer: role ${role} was disabled (NOLOGIN, group memberships revoked, sessions ended) but cannot be dropped because ` +
+      `objects depend on it${shown ? ` (${shown})` : ""}. Run REASSIGN OWNED BY ${role} TO <owner>; DROP OWNED BY ${role} ` +
+      `in each database concerned, then the revoke completes on its next attempt.`,
+    "transient",
+    { cause: e },
+  );
+}
+
 type MultiResult = pg.QueryResult | pg.QueryResult[];
 const lastResult = (r: MultiResult) => (Array.isArray(r) ? r[r.length - 1] : r);
 
@@ -301,7 +318,7 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
   const terminateSql = (oids: number[]) =>
     `SELECT pid, pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE usesysid IN (${oids.map((o) => String(o)).join(", ")}) AND pid <> pg_backend_pid()`;
 
-  return {
+  const driver: IssuerDriver = {
     type: "postgres",
 
     referenceFor: roleNameFor,
@@ -401,20 +418,108 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
           swept = lastResult(await c.query(`DROP ROLE IF EXISTS ${ident(role)}; ${terminateSql(oids)}`));
         } catch (e) {
           if (sqlState(e) !== "2BP01") throw e;
-          // The role owns objects or holds privileges somewhere: it cannot log in, holds no group
-          // and has no sessions, but it still exists. Keep retrying until someone cleans up.
-          const detail = ((e as { detail?: string }).detail ?? "").split("\n");
-          const shown = detail.slice(0, 5).join("; ") + (detail.length > 5 ? `; ... (${detail.length - 5} more lines)` : "");
-          throw new IssuerError(
-            `PostgreSQL issuer: role ${role} was disabled (NOLOGIN, group memberships revoked, sessions ended) but cannot be dropped because ` +
-              `objects depend on it${shown ? ` (${shown})` : ""}. Run REASSIGN OWNED BY ${role} TO <owner>; DROP OWNED BY ${role} ` +
-              `in each database concerned, then the revoke completes on its next attempt.`,
-            "transient",
-            { cause: e },
-          );
+          throw cannotDrop(role, e);
         }
         await waitForSessionsGone(c, oids, swept.rows.map((r: { pid: number }) => r.pid), role);
       });
+    },
+
+    /**
+     * The batch revoke: each step is one statement for the whole batch, and access ends in one
+     * commit. Role DDL commits one WAL flush each, so a role at a time is bound by the target's
+     * commit rate; a batch pays it once. A batch the server refuses as a whole (another change to
+     * one of its roles at the same instant) is revoked grant by grant.
+     */
+    async revokeMany(refs: GrantRef[]): Promise<(Error | null)[]> {
+      const results: (Error | null)[] = refs.map(() => null);
+      const batch: { i: number; role: string; knownOid: number | null }[] = [];
+      refs.forEach((ref, i) => {
+        try {
+          batch.push({ i, role: assertOurRole(ref.reference), knownOid: oidOf(ref.meta?.oid) });
+        } catch (e) {
+          results[i] = toIssuerError(e, "revoke");
+        }
+      });
+      if (batch.length === 0) return results;
+      const one = async (b: (typeof batch)[number]) => {
+        try {
+          await driver.revoke(refs[b.i]);
+          results[b.i] = (await driver.verifyRevoked(refs[b.i])) ? null : new IssuerError(`PostgreSQL issuer: role ${b.role} still present after the revoke`, "transient");
+        } catch (e) {
+          results[b.i] = toIssuerError(e, "revoke");
+        }
+      };
+      try {
+        await withClient("revoke", async (c) => {
+          const found = await c.query<{ rolname: string; oid: number; groups: string[] }>(
+            `SELECT r.rolname, r.oid,
+                    array(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid) AS groups
+               FROM pg_roles r WHERE r.rolname = ANY($1::text[])`,
+            [batch.map((b) => b.role)],
+          );
+          const current = new Map(found.rows.map((r) => [r.rolname, r]));
+          const oidsOf = (b: (typeof batch)[number]) => [...new Set([b.knownOid, oidOf(current.get(b.role)?.oid)].filter((o): o is number => o != null))];
+          const oids = [...new Set(batch.flatMap(oidsOf))];
+          const label = `of ${batch.length} roles (${batch[0].role}…)`;
+
+          // 1. End access, the whole batch in one implicit transaction: no new logins, no group
+          //    privileges; then every live session signalled and waited for.
+          //    One REVOKE per group for all its members in the batch: the server reads every
+          //    member of the group for each REVOKE, so one per role would cost the group's size each.
+          const live = batch.filter((b) => current.has(b.role));
+          const membersOf = new Map<string, string[]>();
+          for (const b of live) for (const g of current.get(b.role)!.groups) if (g !== b.role) membersOf.set(g, [...(membersOf.get(g) ?? []), b.role]);
+          const statements = [
+            ...live.map((b) => `ALTER ROLE ${ident(b.role)} NOLOGIN`),
+            ...[...membersOf].map(([g, roles]) => `REVOKE ${ident(g)} FROM ${roles.map(ident).join(", ")}`),
+          ];
+          if (statements.length) await c.query(statements.join("; "));
+          if (oids.length) {
+            const killed = await c.query<{ pid: number }>(terminateSql(oids));
+            await waitForSessionsGone(c, oids, killed.rows.map((r) => r.pid), label);
+          }
+
+          // 2. Drop the roles in one statement; when one of them cannot go, drop each on its own
+          //    so the others still do. Then sweep once more by OID for a login that raced the NOLOGIN.
+          if (live.length) {
+            try {
+              await c.query(`DROP ROLE IF EXISTS ${live.map((b) => ident(b.role)).join(", ")}`);
+            } catch (e) {
+              if (sqlState(e) !== "2BP01") throw e;
+              for (const b of live) {
+                try {
+                  await c.query(`DROP ROLE IF EXISTS ${ident(b.role)}`);
+                } catch (err) {
+                  if (sqlState(err) !== "2BP01") throw err;
+                  results[b.i] = cannotDrop(b.role, err);
+                }
+              }
+            }
+            const swept = await c.query<{ pid: number }>(terminateSql(oids));
+            await waitForSessionsGone(c, oids, swept.rows.map((r) => r.pid), label);
+          }
+
+          // 3. Verify against the server: no role by that name, no session under any of its OIDs.
+          const left = await c.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])", [batch.map((b) => b.role)]);
+          const sessions = await c.query<{ oid: number }>("SELECT DISTINCT usesysid::int AS oid FROM pg_stat_activity WHERE usesysid = ANY($1::oid[])", [oids]);
+          const stillThere = new Set(left.rows.map((r) => r.rolname));
+          const withSessions = new Set(sessions.rows.map((r) => Number(r.oid)));
+          for (const b of batch) {
+            if (results[b.i]) continue;
+            if (stillThere.has(b.role)) results[b.i] = new IssuerError(`PostgreSQL issuer: role ${b.role} still present after the revoke`, "transient");
+            else if (oidsOf(b).some((o) => withSessions.has(o))) results[b.i] = new IssuerError(`PostgreSQL issuer: a session of role ${b.role} is still present after the revoke`, "transient");
+          }
+        });
+      } catch (e) {
+        // Refused by the server as a batch: each grant on its own (with the single revoke's retries).
+        // A connection that failed fails every grant of the batch alike.
+        if (!sqlState((e as { cause?: unknown }).cause ?? e)) {
+          for (const b of batch) results[b.i] = toIssuerError(e, "revoke");
+          return results;
+        }
+        await mapWithConcurrency(batch, 4, one);
+      }
+      return results;
     },
 
     async verifyRevoked(ref: GrantRef): Promise<boolean> {
@@ -503,4 +608,5 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
       await p?.end();
     },
   };
+  return driver;
 };

@@ -63,6 +63,13 @@ export interface IssuerDriver {
   referenceFor(grantId: string): string;
   revoke(ref: GrantRef): Promise<void>;
   verifyRevoked(ref: GrantRef): Promise<boolean>;
+  /**
+   * Revokes and verifies a batch of grants in a few round trips and commits for the whole batch,
+   * where the system allows it: what the revoke worker calls when a driver has it. Same contract
+   * as revoke() then verifyRevoked() for each grant; per grant, in order: null when its revoke is
+   * verified, else why not.
+   */
+  revokeMany?(refs: GrantRef[]): Promise<(Error | null)[]>;
   /** Moves the native expiry of a live grant (after an approved extension). */
   extend?(ref: GrantRef, expiresAt: Date): Promise<void>;
   health(): Promise<{ ok: boolean; detail?: string }>;

@@ -6,8 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// The CLI is plain ESM (the package's bin, no build step); its pure parts are exported and tested
-// here, and run() is driven end to end against a fake API with real child processes.
+// The CLI as it ships: the bundle of scripts/cli/*.ts (the package's bin; build.test.ts checks it
+// is current). Its pure parts are exported and tested here, and run() is driven end to end
+// against a fake API with real child processes.
 
 type Json = Record<string, any>;
 type Cli = {
@@ -91,6 +92,7 @@ describe("parseArgs", () => {
     [[...base], {}, /no API token: set HOURGLASS_TOKEN/],
     [[], TOKEN, /no command given/],
     [["frobnicate"], TOKEN, /unknown command "frobnicate"/],
+    [["toString"], TOKEN, /unknown command "toString"/],
     [["request", "--identity", "x"], TOKEN, /request needs --entitlement/],
     [[...base, "--bogus"], TOKEN, /unknown option --bogus for request/],
     [["--identity", "x"], TOKEN, /--identity belongs after a command/],

@@ -1,100 +1,73 @@
 #!/usr/bin/env node
-// hourglass — the command line for pipelines. It asks Hourglass for just-in-time access, waits
-// for approval, hands the credential to one command through its environment, and revokes the
-// grant the moment that command ends ("revoke on task completion").
-//
-// Plain ESM for Node ≥ 20 with no dependencies and no build step: the package's `bin`.
-// The pure parts (argument parsing, environment building, exit codes) are exported for tests;
-// importing this module does not run it.
+// Built by `npm run cli:build` from scripts/cli/*.ts (esbuild). Do not edit: change the sources.
 
+// scripts/cli/main.ts
 import { spawn } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
-import { readFileSync, realpathSync } from "node:fs";
-import { constants as osConstants } from "node:os";
+import { realpathSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-// ---------------------------------------------------------------------------------------------
-// Exit codes and errors
+// scripts/cli/args.ts
+import { createHash, randomUUID } from "node:crypto";
 
-export const EXIT = Object.freeze({
+// scripts/cli/errors.ts
+import { constants as osConstants } from "node:os";
+var EXIT = Object.freeze({
   ok: 0,
-  usage: 2, // bad flags, missing token
-  ended: 3, // denied, expired, cancelled, or the grant ended before it could be used
-  timeout: 4, // --timeout passed while waiting (the request is cancelled)
-  api: 5, // the API answered with an error, or could not be reached
-  revokeFailed: 6, // the command succeeded but its grant could not be revoked
+  usage: 2,
+  // bad flags, missing token
+  ended: 3,
+  // denied, expired, cancelled, or the grant ended before it could be used
+  timeout: 4,
+  // --timeout passed while waiting (the request is cancelled)
+  api: 5,
+  // the API answered with an error, or could not be reached
+  revokeFailed: 6
+  // the command succeeded but its grant could not be revoked
 });
-
-export class CliError extends Error {
-  /** @param {string} code @param {string} message @param {number} exitCode */
+var CliError = class extends Error {
+  code;
+  exitCode;
   constructor(code, message, exitCode) {
     super(message);
     this.name = "CliError";
     this.code = code;
     this.exitCode = exitCode;
   }
-}
-
-const usageError = (message) => new CliError("usage", message, EXIT.usage);
-
-/** Every failure is printed the same way: `hourglass: <code>: <message>`. */
-export function formatError(e) {
+};
+var usageError = (message) => new CliError("usage", message, EXIT.usage);
+function formatError(e) {
   if (e instanceof CliError) return `hourglass: ${e.code}: ${e.message}`;
   return `hourglass: internal: ${e instanceof Error ? e.message : String(e)}`;
 }
-
-/** The exit code for a failure: ours where we know it, else the API-error code. */
-export function exitCodeFor(e) {
+function exitCodeFor(e) {
   return e instanceof CliError ? e.exitCode : EXIT.api;
 }
-
-/** A child that exited with a code keeps it; one killed by a signal is 128 + the signal number. */
-export function childExitCode(code, signal) {
+function childExitCode(code, signal) {
   if (typeof code === "number") return code;
   if (signal) return 128 + (osConstants.signals[signal] ?? 0);
   return 1;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Durations
-
-const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
-
-/** Seconds in an ISO 8601 duration (PT10M, PT1H30M, P1D), or null when it is not one. */
-export function parseIsoDuration(value) {
+// scripts/cli/args.ts
+var ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+function parseIsoDuration(value) {
   if (typeof value !== "string") return null;
   const v = value.trim().toUpperCase();
   if (v === "P" || v.endsWith("T")) return null;
   const m = ISO_DURATION.exec(v);
   if (!m) return null;
-  const [d, h, min, s] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const [d, h, min, s] = m.slice(1).map((x) => x === void 0 ? 0 : Number(x));
   const total = d * 86400 + h * 3600 + min * 60 + s;
   return total > 0 ? total : null;
 }
-
-/** "45s", "2m05s", "1h02m" — for progress lines. */
-export function formatElapsed(ms) {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h) return `${h}h${String(m).padStart(2, "0")}m`;
-  if (m) return `${m}m${String(s).padStart(2, "0")}s`;
-  return `${s}s`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Arguments
-
-const GLOBAL_FLAGS = {
+var GLOBAL_FLAGS = {
   url: "string",
   token: "string",
   json: "boolean",
   help: "boolean",
-  version: "boolean",
+  version: "boolean"
 };
-
-const COMMAND_FLAGS = {
+var COMMAND_FLAGS = {
   request: {
     identity: "string",
     entitlement: "string",
@@ -106,39 +79,27 @@ const COMMAND_FLAGS = {
     "job-ref": "string",
     "idempotency-key": "string",
     wait: "boolean",
-    timeout: "string",
+    timeout: "string"
   },
   revoke: { reason: "string" },
-  status: {},
+  status: {}
 };
-
-const SHORT = { h: "help", v: "version" };
-
-export const DEFAULT_URL = "http://localhost:3000";
-export const DEFAULT_TIMEOUT = "PT30M";
-
+var isCommand = (arg) => Object.hasOwn(COMMAND_FLAGS, arg);
+var commandFlag = (command, name) => COMMAND_FLAGS[command][name];
+var SHORT = { h: "help", v: "version" };
+var DEFAULT_URL = "http://localhost:3000";
+var DEFAULT_TIMEOUT = "PT30M";
 function camel(flag) {
   return flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 }
-
-/**
- * Parses the command line (without `node` and the script) and the environment into what to do.
- * Throws a CliError with exit code 2 for anything a person must fix.
- *
- * @param {string[]} argv
- * @param {Record<string, string | undefined>} env
- */
-export function parseArgs(argv, env = {}) {
+function parseArgs(argv, env = {}) {
   const args = [...argv];
   const dashdash = args.indexOf("--");
   const commandArgs = dashdash === -1 ? null : args.slice(dashdash + 1);
   const own = dashdash === -1 ? args : args.slice(0, dashdash);
-
   let command = null;
   const positionals = [];
-  /** @type {Record<string, string | boolean>} */
   const flags = {};
-
   for (let i = 0; i < own.length; i++) {
     const arg = own[i];
     let name;
@@ -146,10 +107,11 @@ export function parseArgs(argv, env = {}) {
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      inline = eq === -1 ? void 0 : arg.slice(eq + 1);
     } else if (/^-[a-zA-Z]$/.test(arg)) {
-      name = SHORT[arg.slice(1)];
-      if (!name) throw usageError(`unknown option ${arg} (see hourglass --help)`);
+      const long = SHORT[arg.slice(1)];
+      if (!long) throw usageError(`unknown option ${arg} (see hourglass --help)`);
+      name = long;
     } else if (arg.startsWith("-") && arg !== "-") {
       throw usageError(`unknown option ${arg} (see hourglass --help)`);
     } else {
@@ -158,39 +120,37 @@ export function parseArgs(argv, env = {}) {
           flags.help = true;
           continue;
         }
-        if (!(arg in COMMAND_FLAGS)) throw usageError(`unknown command ${JSON.stringify(arg)}; the commands are request, status and revoke (see hourglass --help)`);
+        if (!isCommand(arg)) throw usageError(`unknown command ${JSON.stringify(arg)}; the commands are request, status and revoke (see hourglass --help)`);
         command = arg;
       } else positionals.push(arg);
       continue;
     }
-    const type = GLOBAL_FLAGS[name] ?? (command ? COMMAND_FLAGS[command][name] : undefined);
+    const type = GLOBAL_FLAGS[name] ?? (command ? commandFlag(command, name) : void 0);
     if (!type) {
       const where = command ? `for ${command}` : "before a command";
       const known = Object.values(COMMAND_FLAGS).some((f) => name in f);
-      throw usageError(known && !command ? `--${name} belongs after a command, e.g. hourglass request --${name} …` : `unknown option --${name} ${where} (see hourglass ${command ?? ""} --help)`.replace("  ", " "));
+      throw usageError(known && !command ? `--${name} belongs after a command, e.g. hourglass request --${name} \u2026` : `unknown option --${name} ${where} (see hourglass ${command ?? ""} --help)`.replace("  ", " "));
     }
     if (name in flags && name !== "help" && name !== "json" && name !== "wait") throw usageError(`--${name} is given twice`);
     if (type === "boolean") {
-      if (inline !== undefined) throw usageError(`--${name} takes no value`);
+      if (inline !== void 0) throw usageError(`--${name} takes no value`);
       flags[name] = true;
     } else {
       let value = inline;
-      if (value === undefined) {
+      if (value === void 0) {
         value = own[i + 1];
-        if (value === undefined || (value.startsWith("--") && value.length > 2)) throw usageError(`--${name} needs a value`);
+        if (value === void 0 || value.startsWith("--") && value.length > 2) throw usageError(`--${name} needs a value`);
         i++;
       }
       flags[name] = value;
     }
   }
-
   if (flags.help) return { command: "help", topic: command };
   if (flags.version) return { command: "version" };
   if (command === null) {
-    if (commandArgs) throw usageError("a command to run goes after `hourglass request … --`");
+    if (commandArgs) throw usageError("a command to run goes after `hourglass request \u2026 --`");
     throw usageError("no command given; try hourglass request --help");
   }
-
   const url = String(flags.url ?? env.HOURGLASS_URL ?? DEFAULT_URL).replace(/\/+$/, "");
   let parsedUrl;
   try {
@@ -200,65 +160,58 @@ export function parseArgs(argv, env = {}) {
   }
   if (parsedUrl.protocol !== "http:" && parsedUrl.protocol !== "https:") throw usageError(`--url must be http:// or https://, not ${parsedUrl.protocol}`);
   const token = String(flags.token ?? env.HOURGLASS_TOKEN ?? "").trim();
-  const base = { command, url, token, json: Boolean(flags.json) };
+  const base = { url, token, json: Boolean(flags.json) };
   const parsed = commandOptions(command, flags, positionals, commandArgs, base);
   if (!token) throw usageError("no API token: set HOURGLASS_TOKEN (preferred: flags show up in process lists) or pass --token");
   return parsed;
 }
-
 function commandOptions(command, flags, positionals, commandArgs, base) {
-
   if (command === "request") {
     if (positionals.length) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}; put the command to run after --`);
     for (const required of ["identity", "entitlement", "duration", "justification"]) {
-      if (flags[required] === undefined || String(flags[required]).trim() === "") throw usageError(`request needs --${required}`);
+      if (flags[required] === void 0 || String(flags[required]).trim() === "") throw usageError(`request needs --${required}`);
     }
     if (parseIsoDuration(String(flags.duration)) === null) throw usageError(`--duration ${JSON.stringify(flags.duration)} is not an ISO 8601 duration such as PT10M or PT1H`);
     const justification = String(flags.justification).trim();
     if (justification.length < 10) throw usageError("--justification must say why in at least 10 characters");
-    if (justification.length > 2000) throw usageError("--justification may be at most 2000 characters");
+    if (justification.length > 2e3) throw usageError("--justification may be at most 2000 characters");
     const timeout = String(flags.timeout ?? DEFAULT_TIMEOUT);
     const timeoutSec = parseIsoDuration(timeout);
     if (timeoutSec === null) throw usageError(`--timeout ${JSON.stringify(timeout)} is not an ISO 8601 duration such as PT30M`);
     if (commandArgs && commandArgs.length === 0) throw usageError("nothing to run after --");
     const key = flags["idempotency-key"];
-    if (key !== undefined && (String(key).length === 0 || String(key).length > 200)) throw usageError("--idempotency-key must be 1 to 200 characters");
+    if (key !== void 0 && (String(key).length === 0 || String(key).length > 200)) throw usageError("--idempotency-key must be 1 to 200 characters");
     const context = {};
-    for (const f of ["ticket", "incident", "change", "job-ref"]) if (flags[f] !== undefined) context[camel(f)] = String(flags[f]);
+    for (const f of ["ticket", "incident", "change", "job-ref"]) if (flags[f] !== void 0) context[camel(f)] = String(flags[f]);
     return {
+      command,
       ...base,
       body: {
         identity: String(flags.identity).trim(),
         entitlement: String(flags.entitlement).trim(),
         duration: String(flags.duration).trim().toUpperCase(),
         justification,
-        ...(Object.keys(context).length ? { context } : {}),
+        ...Object.keys(context).length ? { context } : {}
       },
-      idempotencyKey: key === undefined ? undefined : String(key),
+      idempotencyKey: key === void 0 ? void 0 : String(key),
       wait: Boolean(flags.wait) || commandArgs !== null,
-      timeoutMs: timeoutSec * 1000,
-      commandArgs,
+      timeoutMs: timeoutSec * 1e3,
+      commandArgs
     };
   }
-
   if (commandArgs) throw usageError(`${command} does not run a command; only request takes -- command`);
   const what = command === "revoke" ? "grant" : "request";
-  if (positionals.length !== 1) throw usageError(`${command} takes exactly one ${what} id: hourglass ${command} <${what}Id>${command === "revoke" ? " --reason …" : ""}`);
+  if (positionals.length !== 1) throw usageError(`${command} takes exactly one ${what} id: hourglass ${command} <${what}Id>${command === "revoke" ? " --reason \u2026" : ""}`);
   const id = positionals[0];
   if (command === "revoke") {
     const reason = String(flags.reason ?? "").trim();
     if (reason.length < 3) throw usageError("revoke needs --reason (at least 3 characters): say why the grant ends early");
-    return { ...base, grantId: id, reason };
+    return { command, ...base, grantId: id, reason };
   }
-  return { ...base, requestId: id };
+  return { command, ...base, requestId: id };
 }
-
-/**
- * The Idempotency-Key for a request when none is given: stable within one CI job run (so a retry
- * of the same call finds the same request), random elsewhere.
- */
-export function defaultIdempotencyKey(env, body) {
-  const digest = (parts) => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16);
+function defaultIdempotencyKey(env, body) {
+  const digest = (parts) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
   const bodyPart = JSON.stringify(body);
   if (env.GITHUB_RUN_ID) {
     return `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${digest([env.GITHUB_JOB ?? "", env.GITHUB_ACTION ?? "", bodyPart])}`;
@@ -267,28 +220,18 @@ export function defaultIdempotencyKey(env, body) {
   if (env.BUILDKITE_JOB_ID) return `bk-${env.BUILDKITE_JOB_ID}-${digest([bodyPart])}`;
   return `cli-${randomUUID()}`;
 }
-
-/** A CI job reference for the request's context when --job-ref is not given. */
-export function defaultJobRef(env) {
+function defaultJobRef(env) {
   if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) {
     const server = env.GITHUB_SERVER_URL ?? "https://github.com";
     return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`.slice(0, 200);
   }
   if (env.CI_JOB_URL) return env.CI_JOB_URL.slice(0, 200);
   if (env.BUILDKITE_BUILD_URL) return env.BUILDKITE_BUILD_URL.slice(0, 200);
-  return undefined;
+  return void 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Credentials → environment
-
-/**
- * The variables a credential becomes, in a stable order. PostgreSQL: HOURGLASS_PG_* and the
- * standard libpq names; a token: HOURGLASS_TOKEN_VALUE (HOURGLASS_TOKEN is the API token);
- * a webhook's (or any other) credential: HOURGLASS_CREDENTIAL_JSON.
- */
-export function credentialEnv(credential, grant, requestId) {
-  /** @type {Record<string, string>} */
+// scripts/cli/output.ts
+function credentialEnv(credential, grant, requestId) {
   const vars = {};
   if (requestId) vars.HOURGLASS_REQUEST_ID = requestId;
   vars.HOURGLASS_GRANT_ID = grant.id;
@@ -311,7 +254,6 @@ export function credentialEnv(credential, grant, requestId) {
         const sslmode = u.searchParams.get("sslmode");
         if (sslmode) vars.PGSSLMODE = sslmode;
       } catch {
-        // Not a URL: the three above still carry it.
       }
       break;
     }
@@ -330,41 +272,20 @@ export function credentialEnv(credential, grant, requestId) {
   }
   return vars;
 }
-
-/** The child's environment: ours without the API token, plus the credential's variables. */
-export function buildChildEnv(parentEnv, credential, grant, requestId) {
+function buildChildEnv(parentEnv, credential, grant, requestId) {
   const env = { ...parentEnv };
   delete env.HOURGLASS_TOKEN;
   return { ...env, ...credentialEnv(credential, grant, requestId) };
 }
-
-/** A value a POSIX shell reads back unchanged (single-quoted unless it needs no quotes). */
-export function shellQuote(value) {
+function shellQuote(value) {
   const v = String(value);
   if (v !== "" && /^[A-Za-z0-9_./:@%+=,-]+$/.test(v)) return v;
   return `'${v.replaceAll("'", `'\\''`)}'`;
 }
-
-/** `NAME=value` lines: `set -a; eval "$(hourglass request …)"; set +a` exports them. */
-export function formatEnvLines(vars) {
-  return Object.entries(vars)
-    .map(([k, v]) => `${k}=${shellQuote(v)}`)
-    .join("\n");
+function formatEnvLines(vars) {
+  return Object.entries(vars).map(([k, v]) => `${k}=${shellQuote(v)}`).join("\n");
 }
-
-// ---------------------------------------------------------------------------------------------
-// Request states
-
-/**
- * Where a request stands for the CLI:
- * - pending: waiting for approvals
- * - issuing: approved, the grant is being issued
- * - ready: the grant is active and this response carries the credential
- * - taken: the grant is active but its credential was handed out before (not to this read)
- * - ended: denied, cancelled or expired, or the grant ended before it was used
- * - failed: the grant could not be issued
- */
-export function classifyRequest(r) {
+function classifyRequest(r) {
   if (r.status === "pending") return "pending";
   if (r.status === "denied" || r.status === "cancelled" || r.status === "expired") return "ended";
   if (r.status !== "approved") return "failed";
@@ -374,9 +295,7 @@ export function classifyRequest(r) {
   if (g.status === "issue_failed") return "failed";
   return "ended";
 }
-
-/** One line about a request that ended without a usable grant. */
-export function describeEnded(r) {
+function describeEnded(r) {
   const reasons = r.decision?.reasons?.filter(Boolean) ?? [];
   const why = reasons.length ? `: ${reasons.join("; ")}` : "";
   if (r.status === "denied") return `request ${r.id} was denied${why}`;
@@ -385,27 +304,32 @@ export function describeEnded(r) {
   if (r.grant) return `grant ${r.grant.id} is already ${String(r.grant.status).replaceAll("_", " ")}${r.grant.revokeReason ? ` (${r.grant.revokeReason})` : ""}`;
   return `request ${r.id} is ${r.status}`;
 }
-
-/** The progress line while waiting. */
-export function progressLine(r, elapsedMs) {
+function formatElapsed(ms) {
+  const total = Math.max(0, Math.floor(ms / 1e3));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor(total % 3600 / 60);
+  const s = total % 60;
+  if (h) return `${h}h${String(m).padStart(2, "0")}m`;
+  if (m) return `${m}m${String(s).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+function progressLine(r, elapsedMs) {
   const elapsed = formatElapsed(elapsedMs);
   const state = classifyRequest(r);
   if (state === "pending") {
     const { given = 0, required = 0 } = r.approvals ?? {};
-    return `waiting for approval: ${given}/${required} approval${required === 1 ? "" : "s"}… (${elapsed} elapsed)`;
+    return `waiting for approval: ${given}/${required} approval${required === 1 ? "" : "s"}\u2026 (${elapsed} elapsed)`;
   }
-  if (state === "issuing") return `approved; issuing the credential… (${elapsed} elapsed)`;
-  return `${r.status}… (${elapsed} elapsed)`;
+  if (state === "issuing") return `approved; issuing the credential\u2026 (${elapsed} elapsed)`;
+  return `${r.status}\u2026 (${elapsed} elapsed)`;
 }
-
-/** A short human summary of a request (no secrets). */
-export function summarizeRequest(r) {
+function summarizeRequest(r) {
   const lines = [
     `request   ${r.id}  ${r.status}`,
     `identity  ${r.identity}`,
     `access    ${r.entitlement} for ${r.duration}`,
-    `decision  ${r.decision?.outcome ?? "?"}${r.decision?.reasons?.length ? ` — ${r.decision.reasons.join("; ")}` : ""}`,
-    `approvals ${r.approvals?.given ?? 0}/${r.approvals?.required ?? 0}`,
+    `decision  ${r.decision?.outcome ?? "?"}${r.decision?.reasons?.length ? ` \u2014 ${r.decision.reasons.join("; ")}` : ""}`,
+    `approvals ${r.approvals?.given ?? 0}/${r.approvals?.required ?? 0}`
   ];
   if (r.grant) {
     const g = r.grant;
@@ -413,90 +337,18 @@ export function summarizeRequest(r) {
   }
   return lines.join("\n");
 }
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-const sleepFor = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
-function packageVersion() {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    return String(pkg.version ?? "unknown");
-  } catch {
-    return "unknown";
-  }
+function loudLines(line) {
+  const bar = "!".repeat(72);
+  return `${bar}
+${line}
+${bar}
+`;
 }
-
-function makeClient({ url, token, fetchImpl, sleep, userAgent }) {
-  /**
-   * One API call. GETs and keyed POSTs are retried on network faults, 5xx, 429 and an
-   * idempotency key still in progress; any other error becomes a CliError(code, message, 5).
-   */
-  return async function api(method, path, { body, idempotencyKey, attempts = 1 } = {}) {
-    let lastError;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      let res;
-      try {
-        res = await fetchImpl(`${url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: "application/json",
-            "user-agent": userAgent,
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-            ...(idempotencyKey ? { "idempotency-key": idempotencyKey } : {}),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-      } catch (e) {
-        const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(e);
-        lastError = new CliError("unreachable", `cannot reach ${url} (${cause})`, EXIT.api);
-        lastError.sent = true; // the server may have acted on it
-        if (attempt < attempts) await sleep(Math.min(500 * 2 ** (attempt - 1), 5000));
-        continue;
-      }
-      const text = await res.text();
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        json = null;
-      }
-      if (res.ok) return { status: res.status, body: json, replayed: res.headers.get("idempotent-replayed") === "true" };
-      const code = typeof json?.error?.code === "string" ? json.error.code : `http_${res.status}`;
-      const message = typeof json?.error?.message === "string" ? json.error.message : `${method} ${path} answered ${res.status} ${res.statusText}`.trim();
-      lastError = new CliError(code, message, EXIT.api);
-      lastError.status = res.status;
-      lastError.details = json?.error?.details;
-      const retriable = res.status >= 500 || res.status === 429 || json?.error?.details?.reason === "idempotency_in_progress";
-      if (!retriable || attempt >= attempts) break;
-      const retryAfter = Number(res.headers.get("retry-after"));
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : Math.min(500 * 2 ** (attempt - 1), 5000));
-    }
-    throw lastError;
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Help
-
-export const USAGE = `hourglass — just-in-time access for pipelines
+var USAGE = `hourglass \u2014 just-in-time access for pipelines
 
 Usage:
   hourglass request --identity <name|id> --entitlement <name|id> --duration <PT10M>
-                    --justification <text> [options] [--wait] [-- command [args…]]
+                    --justification <text> [options] [--wait] [-- command [args\u2026]]
   hourglass status <requestId> [--json]
   hourglass revoke <grantId> --reason <text> [--json]
   hourglass --help | --version
@@ -526,11 +378,11 @@ request:
   --timeout <ISO 8601>        how long to wait (default ${DEFAULT_TIMEOUT})
   --json                      print the result as JSON (without a command)
 
-  -- command [args…]          run the command with the credential in its environment (stdio
+  -- command [args\u2026]          run the command with the credential in its environment (stdio
                               inherited, SIGINT/SIGTERM/SIGHUP forwarded), then revoke the grant
                               at once, whatever the outcome, and exit with the command's code
                               (128 + signal number when it was killed by a signal). The command
-                              runs directly, not through a shell: use -- sh -c '…' for one.
+                              runs directly, not through a shell: use -- sh -c '\u2026' for one.
 
   The command's environment (HOURGLASS_TOKEN, the API token, is removed from it):
     always       HOURGLASS_REQUEST_ID, HOURGLASS_GRANT_ID, HOURGLASS_GRANT_EXPIRES_AT
@@ -541,8 +393,8 @@ request:
     webhook      HOURGLASS_CREDENTIAL_JSON (what the endpoint returned)
 
   Without a command the credential is printed to stdout as NAME=value lines (or JSON with
-  --json) — it is a secret, and the grant stays active until it expires or you revoke it:
-    set -a; eval "$(hourglass request …)"; set +a
+  --json) \u2014 it is a secret, and the grant stays active until it expires or you revoke it:
+    set -a; eval "$(hourglass request \u2026)"; set +a
 
 status <requestId>:
   Shows a request and its grant. The requester's first read after the grant is issued carries
@@ -569,128 +421,77 @@ Example (GitHub Actions):
     -- npm run migrate
 `;
 
-// ---------------------------------------------------------------------------------------------
-// The program
-
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-/**
- * Runs the CLI. Everything that touches the outside world comes in through deps so tests can
- * drive it; main() passes the real ones.
- */
-export async function run(argv, deps = {}) {
-  const env = deps.env ?? process.env;
-  const stdout = deps.stdout ?? ((s) => process.stdout.write(s));
-  const stderr = deps.stderr ?? ((s) => process.stderr.write(s));
-  const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const proc = deps.process ?? process;
-  const pollIntervalMs = deps.pollIntervalMs ?? 2000;
-  const sleep = deps.sleep ?? ((ms, signal) => sleepFor(ms, signal));
-  const now = deps.now ?? (() => Date.now());
-  const isTTY = deps.isTTY ?? Boolean(process.stderr.isTTY);
-  const say = (msg) => stderr(`hourglass: ${msg}\n`);
-
-  let opts;
-  try {
-    opts = parseArgs(argv, env);
-  } catch (e) {
-    stderr(`${formatError(e)}\n`);
-    return exitCodeFor(e);
-  }
-  if (opts.command === "help") {
-    stdout(USAGE);
-    return EXIT.ok;
-  }
-  if (opts.command === "version") {
-    stdout(`hourglass ${packageVersion()}\n`);
-    return EXIT.ok;
-  }
-
-  const api = makeClient({ url: opts.url, token: opts.token, fetchImpl, sleep, userAgent: `hourglass-cli/${packageVersion()} node/${process.versions.node}` });
-
-  try {
-    if (opts.command === "status") return await statusCommand(opts, { api, stdout, say });
-    if (opts.command === "revoke") return await revokeCommand(opts, { api, stdout, say });
-    return await requestCommand(opts, { api, env, stdout, stderr, say, proc, pollIntervalMs, sleep, now, isTTY, spawnImpl: deps.spawn ?? spawn });
-  } catch (e) {
-    stderr(`${formatError(e)}\n`);
-    return exitCodeFor(e);
-  }
-}
-
+// scripts/cli/commands.ts
+var SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 async function statusCommand(opts, { api, stdout, say }) {
-  const { body: r } = await api("GET", `/api/v1/access-requests/${encodeURIComponent(opts.requestId)}`, { attempts: 1 });
-  if (opts.json) stdout(`${JSON.stringify(r, null, 2)}\n`);
+  const { body: r } = await api("get", "/api/v1/access-requests/{id}", { params: { id: opts.requestId }, attempts: 1 });
+  if (opts.json) stdout(`${JSON.stringify(r, null, 2)}
+`);
   else {
-    stdout(`${summarizeRequest(r)}\n`);
+    stdout(`${summarizeRequest(r)}
+`);
     if (r.grant?.credential) {
-      say("this read carried the grant's credential (shown once) — it is a secret:");
-      stdout(`${formatEnvLines(credentialEnv(r.grant.credential, r.grant, r.id))}\n`);
+      say("this read carried the grant's credential (shown once) \u2014 it is a secret:");
+      stdout(`${formatEnvLines(credentialEnv(r.grant.credential, r.grant, r.id))}
+`);
     }
   }
-  if (r.grant?.credential && opts.json) say("the JSON above carries the grant's credential (shown once) — it is a secret");
+  if (r.grant?.credential && opts.json) say("the JSON above carries the grant's credential (shown once) \u2014 it is a secret");
   return EXIT.ok;
 }
-
 async function revokeCommand(opts, { api, stdout, say }) {
-  const { body: g } = await api("POST", `/api/v1/grants/${encodeURIComponent(opts.grantId)}/revoke`, { body: { reason: opts.reason }, idempotencyKey: `revoke-${opts.grantId}`, attempts: 3 });
-  if (opts.json) stdout(`${JSON.stringify(g, null, 2)}\n`);
+  const { body: g } = await api("post", "/api/v1/grants/{id}/revoke", { params: { id: opts.grantId }, body: { reason: opts.reason }, idempotencyKey: `revoke-${opts.grantId}`, attempts: 3 });
+  if (opts.json) stdout(`${JSON.stringify(g, null, 2)}
+`);
   else say(`grant ${g.id} is ${g.status}${g.status === "revoking" ? " (the issuer is revoking it now)" : ""}`);
   return EXIT.ok;
 }
-
-/** Revokes a grant with retries; returns the final grant or throws a CliError with exit 6. */
 async function revokeWithRetry(api, grantId, reason, { sleep, say, attempts = 5 }) {
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const { body } = await api("POST", `/api/v1/grants/${grantId}/revoke`, { body: { reason }, idempotencyKey: `revoke-${grantId}` });
+      const { body } = await api("post", "/api/v1/grants/{id}/revoke", { params: { id: grantId }, body: { reason }, idempotencyKey: `revoke-${grantId}` });
       return body;
     } catch (e) {
       last = e;
-      // Already ending (it expired, or someone revoked it): that is what we wanted.
       if (e instanceof CliError && e.status === 409) {
         try {
-          const { body } = await api("GET", `/api/v1/grants/${grantId}`, { attempts: 2 });
+          const { body } = await api("get", "/api/v1/grants/{id}", { params: { id: grantId }, attempts: 2 });
           if (["revoking", "revoked"].includes(body.status)) return body;
         } catch {
-          // fall through to retry
         }
       }
-      const permanent = e instanceof CliError && e.status !== undefined && e.status < 500 && e.status !== 429 && e.status !== 409;
+      const permanent = e instanceof CliError && e.status !== void 0 && e.status < 500 && e.status !== 429 && e.status !== 409;
       if (permanent) break;
       if (attempt < attempts) {
-        say(`revoking grant ${grantId} failed (${e.code}: ${e.message}); retrying…`);
-        await sleep(Math.min(500 * 2 ** (attempt - 1), 4000));
+        const err2 = e;
+        say(`revoking grant ${grantId} failed (${err2.code}: ${err2.message}); retrying\u2026`);
+        await sleep(Math.min(500 * 2 ** (attempt - 1), 4e3));
       }
     }
   }
-  throw new CliError("revoke_failed", `could not revoke grant ${grantId}: ${last?.code ?? "error"}: ${last?.message ?? last} — it stays active until it expires; revoke it now with: hourglass revoke ${grantId} --reason "…"`, EXIT.revokeFailed);
+  const err = last;
+  throw new CliError("revoke_failed", `could not revoke grant ${grantId}: ${err?.code ?? "error"}: ${err?.message ?? err} \u2014 it stays active until it expires; revoke it now with: hourglass revoke ${grantId} --reason "\u2026"`, EXIT.revokeFailed);
 }
-
-/** After a revoke, waits briefly for the issuer's confirmation; returns the last status seen. */
-async function awaitRevoked(api, grant, { sleep, now, pollIntervalMs, limitMs = 10_000 }) {
+async function awaitRevoked(api, grant, { sleep, now, pollIntervalMs, limitMs = 1e4 }) {
   let g = grant;
   const until = now() + limitMs;
   while (g.status === "revoking" && now() < until) {
     await sleep(Math.min(500, pollIntervalMs));
     try {
-      g = (await api("GET", `/api/v1/grants/${grant.id}`)).body;
+      g = (await api("get", "/api/v1/grants/{id}", { params: { id: grant.id } })).body;
     } catch {
       break;
     }
   }
   return g;
 }
-
 async function requestCommand(opts, ctx) {
   const { api, env, stdout, stderr, say, proc, pollIntervalMs, sleep, now, isTTY } = ctx;
   const body = { ...opts.body };
   const jobRef = defaultJobRef(env);
   if (jobRef && !body.context?.jobRef) body.context = { ...body.context, jobRef };
   const idempotencyKey = opts.idempotencyKey ?? defaultIdempotencyKey(env, body);
-
-  // Signals while we wait: stop waiting, withdraw the request (or revoke a grant), exit 128+n.
   const interrupt = new AbortController();
   let interruptedBy = null;
   const onWaitSignal = (signal) => {
@@ -702,38 +503,34 @@ async function requestCommand(opts, ctx) {
   const removeWaitHandlers = () => {
     for (const [s, h] of waitHandlers) proc.off(s, h);
   };
-
   let r;
   let ownRequest = false;
   try {
-    // POST with retries: the Idempotency-Key makes a retry find the same request. If an earlier
-    // attempt of ours reached the server, a replay is still our request.
     let sentBefore = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await api("POST", "/api/v1/access-requests", { body, idempotencyKey, attempts: 1 });
+        const res = await api("post", "/api/v1/access-requests", { body, idempotencyKey, attempts: 1 });
         r = res.body;
         ownRequest = !res.replayed || sentBefore;
         if (res.replayed) {
           say(`Idempotency-Key ${idempotencyKey} was used before: this is request ${r.id}${ownRequest ? "" : " (made by an earlier run)"}`);
-          r = (await api("GET", `/api/v1/access-requests/${r.id}`, { attempts: 3 })).body;
+          r = (await api("get", "/api/v1/access-requests/{id}", { params: { id: r.id }, attempts: 3 })).body;
         }
         break;
       } catch (e) {
-        const retriable = e instanceof CliError && (e.code === "unreachable" || e.status >= 500 || e.status === 429 || e.details?.reason === "idempotency_in_progress");
+        const retriable = e instanceof CliError && (e.code === "unreachable" || (e.status ?? 0) >= 500 || e.status === 429 || e.details?.reason === "idempotency_in_progress");
         if (e instanceof CliError && e.code === "unreachable") sentBefore = true;
         if (!retriable || attempt >= 4 || interrupt.signal.aborted) throw e;
-        await sleep(Math.min(1000 * 2 ** (attempt - 1), 8000), interrupt.signal);
+        await sleep(Math.min(1e3 * 2 ** (attempt - 1), 8e3), interrupt.signal);
       }
     }
-
     const started = now();
     const deadline = started + opts.timeoutMs;
     let lastLine = "";
     let lastPrinted = 0;
     const progress = (line) => {
-      if (isTTY) stderr(`\r\x1b[Khourglass: ${line}`);
-      else if (line.replace(/\(.*elapsed\)/, "") !== lastLine.replace(/\(.*elapsed\)/, "") || now() - lastPrinted >= 30_000) {
+      if (isTTY) stderr(`\r\x1B[Khourglass: ${line}`);
+      else if (line.replace(/\(.*elapsed\)/, "") !== lastLine.replace(/\(.*elapsed\)/, "") || now() - lastPrinted >= 3e4) {
         say(line);
         lastPrinted = now();
       }
@@ -742,20 +539,19 @@ async function requestCommand(opts, ctx) {
     const endProgress = () => {
       if (isTTY && lastLine) stderr("\n");
     };
-
     let state = classifyRequest(r);
     if (state === "pending") say(`request ${r.id} needs approval (${r.approvals.given}/${r.approvals.required})${opts.wait ? "" : `; follow it with: hourglass status ${r.id}`}`);
-
     if (!opts.wait && (state === "pending" || state === "issuing")) {
       removeWaitHandlers();
-      if (opts.json) stdout(`${JSON.stringify(r, null, 2)}\n`);
+      if (opts.json) stdout(`${JSON.stringify(r, null, 2)}
+`);
       else {
-        if (state === "issuing") say(`request ${r.id} is approved; its grant is being issued — hourglass status ${r.id} shows the credential once it is`);
-        stdout(`HOURGLASS_REQUEST_ID=${r.id}\n`);
+        if (state === "issuing") say(`request ${r.id} is approved; its grant is being issued \u2014 hourglass status ${r.id} shows the credential once it is`);
+        stdout(`HOURGLASS_REQUEST_ID=${r.id}
+`);
       }
       return EXIT.ok;
     }
-
     while (state === "pending" || state === "issuing") {
       progress(progressLine(r, now() - started));
       if (interrupt.signal.aborted) break;
@@ -764,83 +560,77 @@ async function requestCommand(opts, ctx) {
         await withdraw(api, r, "timed out waiting for approval", { say });
         throw new CliError("timeout", `no usable grant after ${formatElapsed(opts.timeoutMs)} (--timeout); request ${r.id} was ${r.status === "pending" ? "cancelled" : "withdrawn"}`, EXIT.timeout);
       }
-      const interval = now() - started > 120_000 ? Math.max(pollIntervalMs, 5000) : pollIntervalMs;
+      const interval = now() - started > 12e4 ? Math.max(pollIntervalMs, 5e3) : pollIntervalMs;
       await sleep(Math.min(interval, Math.max(0, deadline - now())), interrupt.signal);
       if (interrupt.signal.aborted) break;
-      r = (await api("GET", `/api/v1/access-requests/${r.id}`, { attempts: 4 })).body;
+      r = (await api("get", "/api/v1/access-requests/{id}", { params: { id: r.id }, attempts: 4 })).body;
       state = classifyRequest(r);
     }
     endProgress();
-
-    if (interruptedBy) {
-      await withdraw(api, r, `interrupted by ${interruptedBy}`, { say });
-      throw new CliError("interrupted", `interrupted by ${interruptedBy} while waiting; request ${r.id} was withdrawn`, childExitCode(null, interruptedBy));
+    const signal = interruptedBy;
+    if (signal) {
+      await withdraw(api, r, `interrupted by ${signal}`, { say });
+      throw new CliError("interrupted", `interrupted by ${signal} while waiting; request ${r.id} was withdrawn`, childExitCode(null, signal));
     }
     if (state === "ended") throw new CliError(r.status === "approved" ? "grant_ended" : r.status, describeEnded(r), EXIT.ended);
     if (state === "failed") throw new CliError("issue_failed", `the grant for request ${r.id} could not be issued${r.grant?.lastError ? `: ${r.grant.lastError}` : ""}`, EXIT.api);
+    const grant = r.grant;
     if (state === "taken") {
       const hint = `pass a fresh --idempotency-key${ownRequest ? "" : " (this key belongs to an earlier run)"}`;
       if (ownRequest) {
-        // Ours, yet the credential is gone (a lost response): nobody can use it — end it.
-        await revokeWithRetry(api, r.grant.id, "credential lost before use (hourglass CLI)", { sleep, say }).catch((e) => say(formatError(e).replace(/^hourglass: /, "")));
+        await revokeWithRetry(api, grant.id, "credential lost before use (hourglass CLI)", { sleep, say }).catch((e) => say(formatError(e).replace(/^hourglass: /, "")));
       }
-      throw new CliError("credential_unavailable", `grant ${r.grant.id} is active but its credential was already handed out (it is returned once); ${hint}`, EXIT.api);
+      throw new CliError("credential_unavailable", `grant ${grant.id} is active but its credential was already handed out (it is returned once); ${hint}`, EXIT.api);
     }
-
-    // ready: the credential is in r.grant.credential, in memory only.
-    const grant = r.grant;
     const credential = grant.credential;
     removeWaitHandlers();
-
     if (!opts.commandArgs) {
-      say(`grant ${grant.id} is active until ${grant.expiresAt}. The credential below is a SECRET: do not log it. It stays valid until then unless you revoke it: hourglass revoke ${grant.id} --reason "…"`);
-      if (opts.json) stdout(`${JSON.stringify(r, null, 2)}\n`);
-      else stdout(`${formatEnvLines(credentialEnv(credential, grant, r.id))}\n`);
+      say(`grant ${grant.id} is active until ${grant.expiresAt}. The credential below is a SECRET: do not log it. It stays valid until then unless you revoke it: hourglass revoke ${grant.id} --reason "\u2026"`);
+      if (opts.json) stdout(`${JSON.stringify(r, null, 2)}
+`);
+      else stdout(`${formatEnvLines(credentialEnv(credential, grant, r.id))}
+`);
       return EXIT.ok;
     }
-
-    return await runWithGrant(opts, r, ctx);
+    return await runWithGrant(opts.commandArgs, r, grant, ctx);
   } finally {
     removeWaitHandlers();
   }
 }
-
-/** Cancels a pending request, or revokes the grant of an approved one; reports, never throws. */
-async function withdraw(api, r, why, { say }) {
+async function withdraw(api, request, why, { say }) {
+  let r = request;
   try {
     if (r.status === "pending") {
-      const { body } = await api("POST", `/api/v1/access-requests/${r.id}/cancel`, { body: {}, attempts: 3 });
+      const { body } = await api("post", "/api/v1/access-requests/{id}/cancel", { params: { id: r.id }, body: {}, attempts: 3 });
       if (body.status === "cancelled") return;
       r = body;
     }
   } catch (e) {
     if (!(e instanceof CliError && e.status === 409)) {
-      say(`could not cancel request ${r.id}: ${e.code}: ${e.message}`);
+      const err = e;
+      say(`could not cancel request ${r.id}: ${err.code}: ${err.message}`);
       return;
     }
-    // Decided meanwhile: look again, and revoke the grant if it was approved.
     try {
-      r = (await api("GET", `/api/v1/access-requests/${r.id}`, { attempts: 2 })).body;
+      r = (await api("get", "/api/v1/access-requests/{id}", { params: { id: r.id }, attempts: 2 })).body;
     } catch {
       return;
     }
   }
   if (r.grant && ["issuing", "active"].includes(r.grant.status)) {
     try {
-      await api("POST", `/api/v1/grants/${r.grant.id}/revoke`, { body: { reason: `hourglass CLI: ${why}` }, idempotencyKey: `revoke-${r.grant.id}`, attempts: 3 });
+      await api("post", "/api/v1/grants/{id}/revoke", { params: { id: r.grant.id }, body: { reason: `hourglass CLI: ${why}` }, idempotencyKey: `revoke-${r.grant.id}`, attempts: 3 });
     } catch (e) {
-      say(`could not revoke grant ${r.grant.id}: ${e.code}: ${e.message}`);
+      const err = e;
+      say(`could not revoke grant ${r.grant.id}: ${err.code}: ${err.message}`);
     }
   }
 }
-
-async function runWithGrant(opts, r, ctx) {
+async function runWithGrant(commandArgs, r, grant, ctx) {
   const { api, env, say, proc, sleep, now, pollIntervalMs, spawnImpl } = ctx;
-  const grant = r.grant;
   const childEnv = buildChildEnv(env, grant.credential, grant, r.id);
-  const [cmd, ...args] = opts.commandArgs;
+  const [cmd, ...args] = commandArgs;
   say(`grant ${grant.id} is active until ${grant.expiresAt}; running ${cmd}`);
-
   const outcome = await new Promise((resolve) => {
     let child;
     try {
@@ -849,16 +639,17 @@ async function runWithGrant(opts, r, ctx) {
       resolve({ code: 127, signal: null, error: e });
       return;
     }
-    const forward = SIGNALS.map((s) => [
-      s,
-      () => {
-        try {
-          child.kill(s);
-        } catch {
-          // already gone
+    const forward = SIGNALS.map(
+      (s) => [
+        s,
+        () => {
+          try {
+            child.kill(s);
+          } catch {
+          }
         }
-      },
-    ]);
+      ]
+    );
     for (const [s, h] of forward) proc.on(s, h);
     let settled = false;
     const finish = (result) => {
@@ -870,8 +661,6 @@ async function runWithGrant(opts, r, ctx) {
     child.once("error", (e) => finish({ code: e?.code === "ENOENT" ? 127 : e?.code === "EACCES" ? 126 : 1, signal: null, error: e }));
     child.once("exit", (code, signal) => finish({ code, signal, error: null }));
   });
-
-  // The command has ended: revoke first, talk after.
   const exitCode = childExitCode(outcome.code, outcome.signal);
   const reason = outcome.signal ? `task completed (exit ${exitCode}, ${outcome.signal})` : `task completed (exit ${exitCode})`;
   let revokeError = null;
@@ -881,30 +670,143 @@ async function runWithGrant(opts, r, ctx) {
   } catch (e) {
     revokeError = e;
   }
-
   if (outcome.error) say(`could not run ${cmd}: ${outcome.error.code ?? ""} ${outcome.error.message}`.replace("  ", " "));
   else say(`${cmd} exited with ${outcome.signal ? `signal ${outcome.signal} (${exitCode})` : `code ${exitCode}`}`);
-
   if (revokeError) {
-    stderrLoud(ctx.stderr, formatError(revokeError));
+    ctx.stderr(loudLines(formatError(revokeError)));
     return exitCode === 0 ? EXIT.revokeFailed : exitCode;
   }
   const final = await awaitRevoked(api, revoked, { sleep, now, pollIntervalMs });
   if (final.status === "revoked") say(`grant ${grant.id} revoked: ${reason}`);
   else if (final.status === "revoke_failed") {
-    stderrLoud(ctx.stderr, `hourglass: revoke_failed: the issuer could not revoke grant ${grant.id} yet${final.lastError ? ` (${final.lastError})` : ""}; Hourglass keeps retrying and alerts security`);
+    ctx.stderr(loudLines(`hourglass: revoke_failed: the issuer could not revoke grant ${grant.id} yet${final.lastError ? ` (${final.lastError})` : ""}; Hourglass keeps retrying and alerts security`));
     return exitCode === 0 ? EXIT.revokeFailed : exitCode;
   } else say(`grant ${grant.id} is ${final.status.replaceAll("_", " ")} (${reason}); Hourglass finishes revoking it at the issuer`);
   return exitCode;
 }
 
-function stderrLoud(stderr, line) {
-  const bar = "!".repeat(72);
-  stderr(`${bar}\n${line}\n${bar}\n`);
+// scripts/cli/http.ts
+import { readFileSync } from "node:fs";
+function packageVersion() {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    return String(pkg.version ?? "unknown");
+  } catch {
+    return "unknown";
+  }
+}
+function fillPath(template, params) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = params?.[name];
+    if (value === void 0) throw new Error(`no value for {${name}} in ${template}`);
+    return encodeURIComponent(value);
+  });
+}
+function makeClient(opts) {
+  const { url, token, fetchImpl, sleep, userAgent } = opts;
+  return async function api(method, template, options = {}) {
+    const { body, idempotencyKey, attempts = 1, params } = options;
+    const verb = method.toUpperCase();
+    const path = fillPath(template, params);
+    let lastError;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let res;
+      try {
+        res = await fetchImpl(`${url}${path}`, {
+          method: verb,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: "application/json",
+            "user-agent": userAgent,
+            ...body === void 0 ? {} : { "content-type": "application/json" },
+            ...idempotencyKey ? { "idempotency-key": idempotencyKey } : {}
+          },
+          body: body === void 0 ? void 0 : JSON.stringify(body),
+          signal: AbortSignal.timeout(3e4)
+        });
+      } catch (e) {
+        const err = e;
+        const cause = err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
+        lastError = new CliError("unreachable", `cannot reach ${url} (${cause})`, EXIT.api);
+        lastError.sent = true;
+        if (attempt < attempts) await sleep(Math.min(500 * 2 ** (attempt - 1), 5e3));
+        continue;
+      }
+      const text = await res.text();
+      let json = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      if (res.ok) return { status: res.status, body: json, replayed: res.headers.get("idempotent-replayed") === "true" };
+      const error = json?.error;
+      const code = typeof error?.code === "string" ? error.code : `http_${res.status}`;
+      const message = typeof error?.message === "string" ? error.message : `${verb} ${path} answered ${res.status} ${res.statusText}`.trim();
+      lastError = new CliError(code, message, EXIT.api);
+      lastError.status = res.status;
+      lastError.details = error?.details;
+      const retriable = res.status >= 500 || res.status === 429 || error?.details?.reason === "idempotency_in_progress";
+      if (!retriable || attempt >= attempts) break;
+      const retryAfter = Number(res.headers.get("retry-after"));
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1e3, 3e4) : Math.min(500 * 2 ** (attempt - 1), 5e3));
+    }
+    throw lastError;
+  };
 }
 
-/** Is this module the program being run (directly or through the npm bin symlink)? */
-export function isMain(metaUrl, argv1) {
+// scripts/cli/main.ts
+var sleepFor = (ms, signal) => new Promise((resolve) => {
+  if (signal?.aborted) return resolve();
+  const t = setTimeout(done, ms);
+  function done() {
+    clearTimeout(t);
+    signal?.removeEventListener("abort", done);
+    resolve();
+  }
+  signal?.addEventListener("abort", done, { once: true });
+});
+async function run(argv, deps = {}) {
+  const env = deps.env ?? process.env;
+  const stdout = deps.stdout ?? ((s) => void process.stdout.write(s));
+  const stderr = deps.stderr ?? ((s) => void process.stderr.write(s));
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  const proc = deps.process ?? process;
+  const pollIntervalMs = deps.pollIntervalMs ?? 2e3;
+  const sleep = deps.sleep ?? ((ms, signal) => sleepFor(ms, signal));
+  const now = deps.now ?? (() => Date.now());
+  const isTTY = deps.isTTY ?? Boolean(process.stderr.isTTY);
+  const say = (msg) => stderr(`hourglass: ${msg}
+`);
+  let opts;
+  try {
+    opts = parseArgs(argv, env);
+  } catch (e) {
+    stderr(`${formatError(e)}
+`);
+    return exitCodeFor(e);
+  }
+  if (opts.command === "help") {
+    stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (opts.command === "version") {
+    stdout(`hourglass ${packageVersion()}
+`);
+    return EXIT.ok;
+  }
+  const api = makeClient({ url: opts.url, token: opts.token, fetchImpl, sleep, userAgent: `hourglass-cli/${packageVersion()} node/${process.versions.node}` });
+  try {
+    if (opts.command === "status") return await statusCommand(opts, { api, stdout, say });
+    if (opts.command === "revoke") return await revokeCommand(opts, { api, stdout, say });
+    return await requestCommand(opts, { api, env, stdout, stderr, say, proc, pollIntervalMs, sleep, now, isTTY, spawnImpl: deps.spawn ?? spawn });
+  } catch (e) {
+    stderr(`${formatError(e)}
+`);
+    return exitCodeFor(e);
+  }
+}
+function isMain(metaUrl, argv1) {
   if (!argv1) return false;
   try {
     return realpathSync(fileURLToPath(metaUrl)) === realpathSync(argv1);
@@ -912,10 +814,33 @@ export function isMain(metaUrl, argv1) {
     return metaUrl === pathToFileURL(argv1).href;
   }
 }
-
 async function main() {
   const code = await run(process.argv.slice(2));
   process.exitCode = code;
 }
-
 if (isMain(import.meta.url, process.argv[1])) void main();
+export {
+  CliError,
+  DEFAULT_TIMEOUT,
+  DEFAULT_URL,
+  EXIT,
+  USAGE,
+  buildChildEnv,
+  childExitCode,
+  classifyRequest,
+  credentialEnv,
+  defaultIdempotencyKey,
+  defaultJobRef,
+  describeEnded,
+  exitCodeFor,
+  formatElapsed,
+  formatEnvLines,
+  formatError,
+  isMain,
+  parseArgs,
+  parseIsoDuration,
+  progressLine,
+  run,
+  shellQuote,
+  summarizeRequest
+};
