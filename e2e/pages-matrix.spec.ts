@@ -29,6 +29,7 @@ const pageNeeds: Record<string, Permission[]> = {
   "/identities/import": ["identity:write"],
   "/identities/drift": ["identity:quarantine"],
   "/admin/policies": ["admin:policies"],
+  "/admin/issuers/[id]": ["admin:issuers"],
 };
 /** Pages every signed-in person may open. */
 const everyone = new Set(["/", "/account/tokens", "/forbidden"]);

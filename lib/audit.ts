@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "./db";
+import { getDb, type Db, type Tx } from "./db";
 import { actorId, actorLabel, assertCan, type Actor } from "./authz";
 import { sha256Hex } from "./crypto/seal";
 import { WAKE_CHANNEL, wakePayload, wakeWorkers, type Wake } from "./worker/wake";
@@ -145,7 +145,7 @@ export type AuditVerification = {
  * export file) is compared: its event must carry its hash, with its count of events before it.
  * `full` starts at the genesis. Needs audit:read.
  */
-export async function verifyAuditChain({ db, actor, batchSize = 5000, full = false }: { db: Db; actor: Actor; batchSize?: number; full?: boolean }): Promise<AuditVerification> {
+export async function verifyAuditChain({ db = getDb(), actor, batchSize = 5000, full = false }: { db?: Db; actor: Actor; batchSize?: number; full?: boolean }): Promise<AuditVerification> {
   assertCan(actor, "audit:read");
   const keys = trustedCheckpointKeys();
   let rowsRead = 0;

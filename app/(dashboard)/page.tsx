@@ -61,6 +61,27 @@ export default async function OverviewPage() {
           </ul>
         </section>
       ) : null}
+      {o.drills?.length ? (
+        <section className="mt-8">
+          <h2 className="mb-2 font-semibold">Revocation drills</h2>
+          <p className="mb-2 text-sm text-zinc-600">The last drill of each issuer: a canary grant issued, used, revoked, and the revoke verified at the issuer.</p>
+          <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm" data-testid="overview-drills">
+            {o.drills.map((d) => (
+              <li key={d.issuer.id} className={`flex flex-wrap items-baseline justify-between gap-2 px-4 py-2 ${d.ok ? "" : "bg-red-50"}`} data-testid={`drill-${d.issuer.name}`}>
+                <span>
+                  <Link href={`/admin/issuers/${d.issuer.id}`} className="font-medium hover:underline">
+                    {d.issuer.name}
+                  </Link>{" "}
+                  <span className={d.ok ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{d.ok ? "passed" : "failed"}</span>
+                  {d.ok && d.timeToRevokeMs !== null ? <span className="text-zinc-600"> · revoked and verified in {d.timeToRevokeMs} ms</span> : null}
+                  {!d.ok && d.error ? <span className="text-red-700"> · {d.error}</span> : null}
+                </span>
+                <span className="text-zinc-500">{d.finishedAt ? formatTime(d.finishedAt) : ""}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -93,6 +93,24 @@ export function openApiDocument(serverUrl = "/") {
         get: { summary: "Issuers (secrets are never returned)", responses: { "200": { description: "OK" }, ...errors } },
         post: { summary: "Configure an issuer: {name, type, config}", responses: { "201": { description: "Created" }, ...errors } },
       },
+      "/api/v1/issuers/{id}/drills": {
+        get: {
+          summary: "An issuer's revocation drills, newest first, and its schedule: {issuer, schedule: {intervalSec, nextAt}, drills: [{id, trigger, ok, steps: [{name, ok, durationMs, error?}], timeToRevokeMs, error, startedAt, finishedAt}]} (admin)",
+          parameters: [{ ...idParam, schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } }],
+          responses: { "200": { description: "OK" }, ...errors },
+        },
+        post: {
+          summary: "Run a revocation drill now: a canary grant issued, proved, revoked and the revoke verified; 201 {id, ok, steps, timeToRevokeMs, error} whether it passed or failed; 409 while one runs (admin)",
+          parameters: [{ ...idParam, schema: { type: "string" } }],
+          responses: { "201": { description: "Drill finished" }, ...errors },
+        },
+        patch: {
+          summary: "Set the drill schedule: {intervalMinutes} (0 = on demand only, else at least 5; default hourly) (admin)",
+          parameters: [{ ...idParam, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", additionalProperties: false, required: ["intervalMinutes"], properties: { intervalMinutes: { type: "integer", minimum: 0, maximum: 10080 } } } } } },
+          responses: { "200": { description: "OK" }, ...errors },
+        },
+      },
       "/api/v1/entitlements": {
         get: { summary: "Entitlements", responses: { "200": { description: "OK" }, ...errors } },
         post: { summary: "Create an entitlement: {name, issuer, target, environment, riskTier, maxDuration, …}", responses: { "201": { description: "Created" }, ...errors } },

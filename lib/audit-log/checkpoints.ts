@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "../db";
+import { getDb, type Db } from "../db";
 import { env } from "../env";
 import { assertCan, type Actor } from "../authz";
 import { AppError } from "../errors";
@@ -62,7 +62,7 @@ export function signVerifiedMark(c: CheckpointFields, verifiedAt: Date): string 
  * Nothing new since the last checkpoint: that one is returned. With `minIntervalSec`, a checkpoint
  * younger than that is returned instead (the worker's schedule, safe with several workers).
  */
-export async function createAuditCheckpoint({ db, actor, minIntervalSec = 0 }: { db: Db; actor: Actor; minIntervalSec?: number }): Promise<CheckpointView | null> {
+export async function createAuditCheckpoint({ db = getDb(), actor, minIntervalSec = 0 }: { db?: Db; actor: Actor; minIntervalSec?: number }): Promise<CheckpointView | null> {
   assertCan(actor, "audit:read");
   const signer = checkpointSigner();
   if (!signer) throw new AppError("invalid_state", "Audit checkpoints are off: set HOURGLASS_AUDIT_SIGNING_KEY (an Ed25519 key kept outside the database)");
@@ -151,7 +151,7 @@ export type CheckpointStatus = {
 };
 
 /** For the Audit page: whether checkpoints are on, and the newest one with its verification state. */
-export async function getAuditCheckpointStatus({ db, actor }: { db: Db; actor: Actor }): Promise<CheckpointStatus> {
+export async function getAuditCheckpointStatus({ db = getDb(), actor }: { db?: Db; actor: Actor }): Promise<CheckpointStatus> {
   assertCan(actor, "audit:read");
   const signer = checkpointSigner();
   const latest = await db.auditCheckpoint.findFirst({ orderBy: { headSeq: "desc" } });

@@ -444,6 +444,25 @@ describe("drift discovery in a real PostgreSQL", () => {
     expect(await memberships(MULTI)).toEqual([]);
   });
 
+  it("refuses to revoke the issuer's own admin role, and reports an unreachable target as unavailable, audited", async () => {
+    const adminRole = new URL(databaseUrl(TARGET_DB)).username;
+    await withAdminClient("postgres", (c) => c.query(`GRANT ${OTHER_GROUP} TO ${adminRole}`));
+    await expect(revokeDrift({ actor: security, issuerId, principal: adminRole, privilege: OTHER_GROUP, reason: "would break the issuer" })).rejects.toMatchObject({
+      code: "invalid_state",
+      message: expect.stringMatching(/admin role/),
+    });
+    expect(await memberships(adminRole)).toContain(OTHER_GROUP);
+    await withAdminClient("postgres", (c) => c.query(`REVOKE ${OTHER_GROUP} FROM ${adminRole}`));
+
+    const down = await db().issuer.create({ data: { name: `pg-gone-${suffix}`, type: "postgres", config: {}, secretSealed: sealJson({ url: `postgresql://postgres:nope@127.0.0.1:${await freePort()}/postgres` }) } });
+    await expect(revokeDrift({ actor: security, issuerId: down.id, principal: UNMANAGED, privilege: GROUP, reason: "target is down" })).rejects.toMatchObject({
+      code: "issuer_unavailable",
+      message: expect.stringMatching(/ECONNREFUSED|connect/),
+    });
+    const events = await db().auditEvent.findMany({ where: { subjectType: "issuer", subjectId: down.id }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.action)).toEqual(["drift.revoke_requested", "drift.revoke_failed"]);
+  });
+
   it("refuses bad drift input: Hourglass roles, non-identifiers, unknown issuers and identities, other issuer types, other roles", async () => {
     const base = { actor: security, issuerId, privilege: GROUP, reason: "cleanup of old roles" };
     await expect(revokeDrift({ ...base, principal: OURS })).rejects.toMatchObject({ code: "validation_failed", message: expect.stringMatching(/Hourglass grants/) });

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { mapWithConcurrency } from "../concurrency";
 import { z } from "zod";
-import { IssuerError, type GrantRef, type IssuerDriver, type IssuerFactory, type IssueResult, type StandingPrivilege } from "./types";
+import { IssuerError, type GrantRef, type IssuerDriver, type IssuerFactory, type IssueResult, type StandingPrivilege, type StandingRevocation } from "./types";
 
 // The PostgreSQL issuer: a grant is a login role `hg_<grant id hex>` created as a member of the
 // entitlement's group role, with a random password and VALID UNTIL at the end of the window.
@@ -61,6 +61,8 @@ const TERMINATE_POLL_MS = 5;
 const TERMINATE_WAIT_MS = 2_000;
 
 export const ROLE_PREFIX = "hg_";
+/** The privilege-less group that revocation-drill canaries join. */
+export const CANARY_GROUP = "hourglass_drill_canary";
 /** Unquoted-identifier shape: no quoting surprises, and at most 63 bytes (NAMEDATALEN - 1). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const OUR_ROLE = /^hg_[0-9a-f]{32}$/;
@@ -535,6 +537,14 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
       });
     },
 
+    async canaryTarget() {
+      // A group with no privileges at all: a drill proves login, session and revoke, nothing more.
+      await withClient("canaryTarget", (c) =>
+        c.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(CANARY_GROUP)}) THEN CREATE ROLE ${ident(CANARY_GROUP)} NOLOGIN; END IF; END $$`),
+      );
+      return { role: CANARY_GROUP };
+    },
+
     async extend(ref: GrantRef, expiresAt: Date): Promise<void> {
       const role = assertOurRole(ref.reference);
       if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
@@ -599,6 +609,51 @@ export const createPostgresIssuer: IssuerFactory = ({ name, config, secret }) =>
             ...(row.issuer_admin ? { issuerAdmin: true } : {}),
           },
         }));
+      });
+    },
+
+    // PostgreSQL 16+ records a membership per grantor and it lasts while any grant of it remains,
+    // so the group is revoked once for each grantor, in one transaction, then checked gone. A
+    // session keeps what it had (a `SET ROLE` to the group outlives the REVOKE): ending them is
+    // what makes the removal immediate.
+    async revokeStanding({ principal, privilege }, { endSessions }): Promise<StandingRevocation> {
+      return withClient(`revoke ${privilege} from ${principal}`, async (c) => {
+        const memberships = async () =>
+          (
+            await c.query<{ grantor: string | null; is_admin: boolean }>(
+              `SELECT gr.rolname AS grantor, u.rolname = current_user AS is_admin
+                 FROM pg_auth_members m
+                 JOIN pg_roles u ON u.oid = m.member
+                 JOIN pg_roles g ON g.oid = m.roleid
+                 LEFT JOIN pg_roles gr ON gr.oid = m.grantor
+                WHERE u.rolname = $1 AND g.rolname = $2`,
+              [principal, privilege],
+            )
+          ).rows;
+        const before = await memberships();
+        if (before.length === 0) return { outcome: "not_member" };
+        if (before.some((m) => m.is_admin)) return { outcome: "issuer_admin" };
+        const grantors = [...new Set(before.map((m) => m.grantor).filter((g): g is string => g !== null))];
+        const ident = (s: string) => c.escapeIdentifier(s);
+        const statements = grantors.length
+          ? grantors.map((g) => `REVOKE ${ident(privilege)} FROM ${ident(principal)} GRANTED BY ${ident(g)}`)
+          : [`REVOKE ${ident(privilege)} FROM ${ident(principal)}`];
+        try {
+          await c.query(["BEGIN", ...statements, "COMMIT"].join("; "));
+        } catch (e) {
+          await c.query("ROLLBACK").catch(() => undefined);
+          throw e;
+        }
+        const after = await memberships();
+        if (after.length) {
+          throw new IssuerError(`${principal} is still a member of ${privilege} after REVOKE (granted by ${after.map((m) => m.grantor ?? "?").join(", ")})`, "transient");
+        }
+        let sessionsEnded = 0;
+        if (endSessions) {
+          const ended = await c.query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()", [principal]);
+          sessionsEnded = ended.rows.filter((r) => r.ok).length;
+        }
+        return { outcome: "revoked", grantors, sessionsEnded };
       });
     },
 

@@ -119,7 +119,7 @@ export async function isTokenRevoked(db: Tx, jti: string): Promise<boolean> {
 }
 
 /** The unexpired deny-list, for verifiers that cache our JWKS. No secrets. */
-export async function listRevokedTokens(db: Tx): Promise<{ revoked: { jti: string; expiresAt: string }[] }> {
+export async function listRevokedTokens(db: Tx = getDb()): Promise<{ revoked: { jti: string; expiresAt: string }[] }> {
   const rows = await db.revokedToken.findMany({
     where: { expiresAt: { gt: new Date() } },
     orderBy: { expiresAt: "asc" },

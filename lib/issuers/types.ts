@@ -50,6 +50,16 @@ export type GrantRef = { grantId: string; reference: string; meta: Record<string
 
 export type StandingPrivilege = { principal: string; privilege: string; detail?: Record<string, unknown> };
 
+/**
+ * What removing a standing privilege found by discovery did: `not_member` when the principal does
+ * not hold it (already removed), `issuer_admin` when the principal is the role the issuer itself
+ * connects as (removing it would break the issuer; nothing was changed).
+ */
+export type StandingRevocation =
+  | { outcome: "revoked"; grantors: string[]; sessionsEnded: number }
+  | { outcome: "not_member" }
+  | { outcome: "issuer_admin" };
+
 export interface IssuerDriver {
   readonly type: IssuerType;
   /**
@@ -73,8 +83,18 @@ export interface IssuerDriver {
   /** Moves the native expiry of a live grant (after an approved extension). */
   extend?(ref: GrantRef, expiresAt: Date): Promise<void>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * The entitlement target of revocation-drill canaries, creating in the system what it needs (a
+   * privilege-less group role); absent when any target will do.
+   */
+  canaryTarget?(): Promise<unknown>;
   /** Standing privileges present in the target, for drift detection. */
   discover?(): Promise<StandingPrivilege[]>;
+  /**
+   * Removes a standing privilege that discovery found (not an Hourglass grant) and verifies it is
+   * gone; with `endSessions`, also ends the principal's open sessions, which keep what they had.
+   */
+  revokeStanding?(privilege: Pick<StandingPrivilege, "principal" | "privilege">, options: { endSessions: boolean }): Promise<StandingRevocation>;
   close?(): Promise<void>;
 }
 

@@ -7,11 +7,13 @@ import { createIdentity, createIssuerAndEntitlement, createUser } from "../testi
 import { getPrivilegeMetrics } from "./get-privilege-metrics";
 import { getPrometheusMetrics } from "./get-prometheus-metrics";
 import { spawnSync } from "node:child_process";
+import { CANARY_IDENTITY } from "../drills/canary";
 
 // Known grants, requests and exceptions on a fixed clock; every metric is asserted exactly.
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>;
 let security: UserActor;
+let prodIssuer = "", devIssuer = "";
 const now = new Date("2026-06-10T12:00:00Z");
 const at = (hhmmss: string, day = "2026-06-09") => new Date(`${day}T${hhmmss}Z`);
 const range = { from: "2026-06-09T00:00:00Z", to: "2026-06-10T00:00:00Z" };
@@ -61,6 +63,19 @@ beforeAll(async () => {
     },
   });
   await db.grant.create({ data: { exceptionId: ex.id, identityId: owned.id, entitlementId: prod.entitlement.id, issuerId: prod.issuer.id, status: "active", issuedAt: at("00:00:00", "2026-06-08"), expiresAt: at("00:00:00", "2026-06-15") } });
+  // Revocation drills: canary grants on the canary identity, which no number above may count —
+  // one revoked 5 s after its window, one whose revoke failed and is still live.
+  const canary = await db.identity.create({ data: { name: CANARY_IDENTITY, kind: "bot", environment: "dev", system: "hourglass" } });
+  await db.grant.create({ data: { drill: true, identityId: canary.id, entitlementId: prod.entitlement.id, issuerId: prod.issuer.id, status: "revoked", issuedAt: at("10:00:00"), expiresAt: at("10:10:00"), revokedAt: at("10:10:05"), revokeReason: "expired" } });
+  await db.grant.create({ data: { drill: true, identityId: canary.id, entitlementId: dev.entitlement.id, issuerId: dev.issuer.id, status: "revoke_failed", issuedAt: at("11:00:00"), expiresAt: at("11:10:00"), revokeReason: "early" } });
+  // The last drill of each issuer: prod's failed after an earlier pass, dev's passed.
+  const run = (issuerId: string, ok: boolean, finished: string, timeToRevokeMs: number | null) =>
+    db.drillRun.create({ data: { issuerId, trigger: "schedule", ok, timeToRevokeMs, steps: [], error: ok ? null : "verify: still live", startedAt: new Date(at(finished).getTime() - 1500), finishedAt: at(finished) } });
+  await run(prod.issuer.id, true, "09:00:00", 120);
+  await run(prod.issuer.id, false, "10:00:00", null);
+  await run(dev.issuer.id, true, "10:30:00", 250);
+  prodIssuer = prod.issuer.name;
+  devIssuer = dev.issuer.name;
 });
 afterAll(() => database.drop());
 
@@ -119,6 +134,17 @@ describe("Prometheus exposition", () => {
     expect(text).toMatch(/hourglass_revocation_lag_seconds_bucket\{issuer="[^"]+",environment="prod",le="5"\} 1\n/);
     expect(text).toMatch(/hourglass_grants_outlived_window_total\{issuer="[^"]+",environment="prod"\} 1\n/);
     expect(text).toContain("hourglass_exceptions_active 1\n");
+    // Drill grants are in no grant series (the prod drill grant revoked 5 s late would show in le="10").
+    expect(text).toMatch(/hourglass_revocation_lag_seconds_count\{issuer="[^"]+",environment="prod"\} 1\n/);
+    expect(text).not.toMatch(/hourglass_grants_revoke_failed\{[^}]*\} [1-9]/);
+    // The last drill per issuer.
+    expect(text).toContain("# TYPE hourglass_drill_last_success gauge");
+    expect(text).toContain(`hourglass_drill_last_success{issuer="${prodIssuer}"} 0\n`);
+    expect(text).toContain(`hourglass_drill_last_success{issuer="${devIssuer}"} 1\n`);
+    expect(text).toContain(`hourglass_drill_last_timestamp_seconds{issuer="${devIssuer}"} ${at("10:30:00").getTime() / 1000}\n`);
+    expect(text).toContain(`hourglass_drill_duration_seconds{issuer="${devIssuer}"} 1.5\n`);
+    expect(text).toContain(`hourglass_drill_time_to_revoke_seconds{issuer="${devIssuer}"} 0.25\n`);
+    expect(text).not.toContain(`hourglass_drill_time_to_revoke_seconds{issuer="${prodIssuer}"}`);
   });
 
   it("is refused to readers without the permission", async () => {

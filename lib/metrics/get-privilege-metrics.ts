@@ -1,4 +1,5 @@
 import { getDb } from "../db";
+import { CANARY_IDENTITY } from "../drills/canary";
 import { assertCan, type Actor } from "../authz";
 import { Prisma } from "../generated/prisma/client";
 import { parseMetricsRange, type Breakdown, type MetricsRange } from "./metrics-range";
@@ -100,7 +101,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     ), g AS (
       SELECT g."issuedAt" AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, ${key} AS key
       FROM "Grant" g ${DIMENSIONS}
-      WHERE g."issuedAt" IS NOT NULL AND g."issuedAt" < ${to} AND ${live} > ${from}
+      WHERE g."issuedAt" IS NOT NULL AND g."issuedAt" < ${to} AND ${live} > ${from} AND NOT g.drill
     )
     SELECT b.start AS bucket, g.standing, g.key,
            sum(extract(epoch FROM least(b.stop, g.e) - greatest(b.start, g.s, ${from}::timestamptz)))::float8 AS seconds
@@ -124,14 +125,14 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       count(*) FILTER (WHERE g.extensions > 0) AS extended,
       coalesce(sum(g.extensions), 0) AS extensions
     FROM "Grant" g
-    WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL`;
+    WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL AND NOT g.drill`;
 
   const distributionRows = db.$queryRaw<{ bin: number; requested: bigint; held: bigint }[]>`
     WITH d AS (
       SELECT r."durationSec" / 60.0 AS requested,
              CASE WHEN g."revokedAt" IS NOT NULL THEN extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60 END AS held
       FROM "Grant" g JOIN "AccessRequest" r ON r.id = g."requestId"
-      WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL
+      WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL AND NOT g.drill
     )
     SELECT x.bin, sum(x.req)::bigint AS requested, sum(x.hld)::bigint AS held FROM (
       SELECT width_bucket(requested, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]) AS bin, 1 AS req, 0 AS hld FROM d
@@ -146,7 +147,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt")))::float8 AS p95,
       max(extract(epoch FROM (g."revokedAt" - g."expiresAt")))::float8 AS max
     FROM "Grant" g
-    WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."exceptionId" IS NULL
+    WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."exceptionId" IS NULL AND NOT g.drill
     GROUP BY 1 ORDER BY 1`;
   const lagRow = db.$queryRaw<Record<string, unknown>[]>`
     SELECT
@@ -158,7 +159,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       coalesce(sum(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt"), 0)::float8 AS outlived_total,
       max(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt") AS outlived_max
     FROM "Grant" g
-    WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL`;
+    WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL AND NOT g.drill`;
 
   // Requests decided in the range: how long a decision took, how many needed nobody.
   const approvalRow = db.$queryRaw<Record<string, unknown>[]>`
@@ -178,15 +179,15 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     lagRow,
     approvalRow,
     Promise.all([
-      db.grant.count({ where: { status: "active", exceptionId: null } }),
-      db.grant.count({ where: { status: "revoke_failed" } }),
-      db.grant.count({ where: { status: "irrevocable" } }),
+      db.grant.count({ where: { status: "active", exceptionId: null, drill: false } }),
+      db.grant.count({ where: { status: "revoke_failed", drill: false } }),
+      db.grant.count({ where: { status: "irrevocable", drill: false } }),
       db.exception.count({ where: { status: "accepted" } }),
       db.exception.count({ where: { status: "accepted", expiresAt: { gt: now, lte: new Date(now.getTime() + 7 * 86400_000) } } }),
       db.exception.count({ where: { status: "accepted", expiresAt: { lte: now } } }),
-      db.identity.count({ where: { status: "active" } }),
-      db.identity.count({ where: { status: "active", ownerUserId: null, ownerTeamId: null } }),
-      db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince } } }),
+      db.identity.count({ where: { status: "active", name: { not: CANARY_IDENTITY } } }),
+      db.identity.count({ where: { status: "active", ownerUserId: null, ownerTeamId: null, name: { not: CANARY_IDENTITY } } }),
+      db.identity.count({ where: { status: "active", lastAttestedAt: { gte: attestedSince }, name: { not: CANARY_IDENTITY } } }),
     ]),
   ]);
   const [activeNow, revokeFailed, irrevocable, exceptionsActive, expiring, overdue, activeIdentities, unowned, attested] = counts;

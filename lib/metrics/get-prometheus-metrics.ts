@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { Prisma } from "../generated/prisma/client";
+import { lastDrills } from "../drills/find-drills";
 
 // The Prometheus text exposition format (version 0.0.4): counters and gauges labelled by issuer
 // and environment, revocation lag as a histogram. Computed from the rows at scrape time.
@@ -17,7 +18,8 @@ export async function getPrometheusMetrics({ actor, now = new Date() }: { actor:
   const db = getDb();
   const live = Prisma.sql`coalesce(g."revokedAt", ${now}::timestamptz)`;
   const bucketColumns = Prisma.join(LAG_BUCKETS.map((le, i) => Prisma.sql`count(*) FILTER (WHERE lag <= ${le}::float8) AS ${Prisma.raw(`b${i}`)}`));
-  const [grants, lag, exceptions] = await Promise.all([
+  const [drills, grants, lag, exceptions] = await Promise.all([
+    lastDrills(db),
     db.$queryRaw<Row[]>`
       SELECT iss.name AS issuer, en.environment::text AS environment,
         count(*) FILTER (WHERE g."issuedAt" IS NOT NULL) AS issued,
@@ -27,14 +29,14 @@ export async function getPrometheusMetrics({ actor, now = new Date() }: { actor:
         count(*) FILTER (WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" <= ${now} AND ${live} > g."expiresAt") AS outlived,
         coalesce(sum(extract(epoch FROM (${live} - g."issuedAt"))) FILTER (WHERE g."issuedAt" IS NOT NULL), 0)::float8 AS privilege_seconds
       FROM "Grant" g JOIN "Issuer" iss ON iss.id = g."issuerId" JOIN "Entitlement" en ON en.id = g."entitlementId"
-      WHERE g."exceptionId" IS NULL
+      WHERE g."exceptionId" IS NULL AND NOT g.drill
       GROUP BY 1, 2 ORDER BY 1, 2`,
     db.$queryRaw<Row[]>`
       SELECT issuer, environment, count(*) AS count, coalesce(sum(lag), 0)::float8 AS sum, ${bucketColumns}
       FROM (
         SELECT iss.name AS issuer, en.environment::text AS environment, extract(epoch FROM (g."revokedAt" - g."expiresAt"))::float8 AS lag
         FROM "Grant" g JOIN "Issuer" iss ON iss.id = g."issuerId" JOIN "Entitlement" en ON en.id = g."entitlementId"
-        WHERE g."exceptionId" IS NULL AND g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL
+        WHERE g."exceptionId" IS NULL AND NOT g.drill AND g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL
       ) x
       GROUP BY 1, 2 ORDER BY 1, 2`,
     db.$queryRaw<Record<string, unknown>[]>`
@@ -65,5 +67,16 @@ export async function getPrometheusMetrics({ actor, now = new Date() }: { actor:
   family("hourglass_revocation_lag_seconds", "histogram", "Seconds from the end of a grant's window to its verified revoke.", histogram);
   family("hourglass_exceptions_active", "gauge", "Accepted exceptions (standing access) in force.", [`hourglass_exceptions_active ${Number(exceptions[0].active)}`]);
   family("hourglass_exceptions_overdue", "gauge", "Accepted exceptions past their end date and not yet closed.", [`hourglass_exceptions_overdue ${Number(exceptions[0].overdue)}`]);
+  // Revocation drills: the last finished drill of each issuer (drill grants are in none of the series above).
+  const drill = (f: (d: (typeof drills)[number]) => number | null) =>
+    drills.flatMap((d) => {
+      const v = f(d);
+      return v == null ? [] : [`${labels({ issuer: d.issuer.name })} ${v}`];
+    });
+  const prefixed = (name: string, lines: string[]) => lines.map((l) => name + l);
+  family("hourglass_drill_last_success", "gauge", "1 when the issuer's last revocation drill passed, 0 when it failed.", prefixed("hourglass_drill_last_success", drill((d) => (d.ok ? 1 : 0))));
+  family("hourglass_drill_last_timestamp_seconds", "gauge", "Unix time the issuer's last revocation drill finished.", prefixed("hourglass_drill_last_timestamp_seconds", drill((d) => Date.parse(d.finishedAt!) / 1000)));
+  family("hourglass_drill_duration_seconds", "gauge", "Seconds the issuer's last revocation drill took, issue to verified revoke.", prefixed("hourglass_drill_duration_seconds", drill((d) => (Date.parse(d.finishedAt!) - Date.parse(d.startedAt)) / 1000)));
+  family("hourglass_drill_time_to_revoke_seconds", "gauge", "Seconds from the start of the revoke to its verification in the issuer's last passed drill.", prefixed("hourglass_drill_time_to_revoke_seconds", drill((d) => (d.timeToRevokeMs == null ? null : d.timeToRevokeMs / 1000))));
   return out.join("\n") + "\n";
 }

@@ -10,6 +10,7 @@ export type NotificationEvent =
   | "grant.revoke_failed"
   | "grant.irrevocable"
   | "grant.issue_failed"
+  | "drill.failed"
   | "exception.proposed"
   | "exception.decided"
   | "exception.expiring"

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { can, type Actor } from "../authz";
+import { lastDrills, type DrillView } from "../drills/find-drills";
 
 export type Overview = {
   pendingRequests: number | null;
@@ -11,6 +12,8 @@ export type Overview = {
   openExceptions: number | null;
   exceptionsExpiringSoon: number | null;
   openAttestations: number | null;
+  /** The last revocation drill of each issuer. */
+  drills: DrillView[] | null;
 };
 
 /** Counts for the overview, each only where the actor may see the area behind it (null otherwise). */
@@ -21,11 +24,11 @@ export async function getOverview({ actor }: { actor: Actor }): Promise<Overview
   const userId = actor.type === "user" ? actor.id : undefined;
   const when = <T>(ok: boolean, q: () => Promise<T>) => (ok ? q() : Promise.resolve(null));
 
-  const [pendingRequests, myPendingRequests, activeGrants, failingRevocations, identities, quarantinedIdentities, openExceptions, exceptionsExpiringSoon, openAttestations] =
+  const [pendingRequests, myPendingRequests, activeGrants, failingRevocations, identities, quarantinedIdentities, openExceptions, exceptionsExpiringSoon, openAttestations, drills] =
     await Promise.all([
       when(can(actor, "request:approve") || can(actor, "request:read_all"), () => db.accessRequest.count({ where: { status: "pending" } })),
       when(can(actor, "request:create") && !!userId, () => db.accessRequest.count({ where: { status: "pending", requesterUserId: userId } })),
-      when(can(actor, "grant:read_all"), () => db.grant.count({ where: { status: "active" } })),
+      when(can(actor, "grant:read_all"), () => db.grant.count({ where: { status: "active", drill: false } })),
       when(can(actor, "grant:read_all"), () => db.grant.count({ where: { status: { in: ["revoke_failed", "irrevocable"] } } })),
       when(can(actor, "identity:read"), () => db.identity.count({ where: { status: { not: "decommissioned" } } })),
       when(can(actor, "identity:read"), () => db.identity.count({ where: { status: "quarantined" } })),
@@ -40,6 +43,7 @@ export async function getOverview({ actor }: { actor: Actor }): Promise<Overview
           },
         }),
       ),
+      when(can(actor, "metrics:read") || can(actor, "admin:issuers"), () => lastDrills(db)),
     ]);
-  return { pendingRequests, myPendingRequests, activeGrants, failingRevocations, identities, quarantinedIdentities, openExceptions, exceptionsExpiringSoon, openAttestations };
+  return { pendingRequests, myPendingRequests, activeGrants, failingRevocations, identities, quarantinedIdentities, openExceptions, exceptionsExpiringSoon, openAttestations, drills };
 }

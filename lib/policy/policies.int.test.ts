@@ -8,6 +8,7 @@ import { defaultPolicies } from "./default-policies";
 import { findPolicyVersions, savePolicies } from "./save-policies";
 import { reevaluateGrants } from "./reevaluate-grants";
 import { simulatePolicies } from "./simulate";
+import { findSimulationSubjects } from "./find-simulation-subjects";
 import { closeAllDrivers } from "../issuers/registry";
 
 let database: Awaited<ReturnType<typeof useFreshDatabase>>;
@@ -44,6 +45,20 @@ describe("policy versions", () => {
     const security = await createUser(["security"]);
     await expect(savePolicies({ actor: security, text: defaultPolicies, comment: "not mine to change" })).rejects.toMatchObject({ code: "forbidden" });
     await expect(savePolicies({ actor: admin, text: defaultPolicies, comment: "" })).rejects.toMatchObject({ code: "validation_failed" });
+  });
+
+  it("offers the simulator active identities and every entitlement, to admins only", async () => {
+    const admin = await createUser(["admin"]);
+    const { grant, identity, entitlement } = await activeGrant();
+    expect(grant.status).toBe("active");
+    const retired = await getDb().identity.create({ data: { name: `svc-decommissioned-${Math.random().toString(36).slice(2)}`, kind: "service_account", environment: "dev", system: "x", status: "decommissioned" } });
+    const subjects = await findSimulationSubjects({ actor: admin });
+    expect(subjects.identities).toContainEqual({ id: identity.id, label: `${identity.name} (dev)` });
+    expect(subjects.identities.map((i) => i.id)).not.toContain(retired.id);
+    expect(subjects.entitlements).toContainEqual({ id: entitlement.id, label: `${entitlement.name} (${entitlement.riskTier})` });
+    for (const roles of [["security"], ["approver"], ["owner"]] as const) {
+      await expect(findSimulationSubjects({ actor: await createUser([...roles]) })).rejects.toMatchObject({ code: "forbidden" });
+    }
   });
 
   it("revokes active grants a new policy no longer allows (policy_drift), with the deciding policy in the audit trail", async () => {

@@ -188,7 +188,7 @@ export async function rotateSigningKeyAfterCompromise(actor: Actor, opts: { comm
 }
 
 /** Every key a verifier may still meet: the active one and rotated ones not yet retired. Newest first. */
-export async function getPublicJwks(db: Tx): Promise<{ keys: PublicJwk[] }> {
+export async function getPublicJwks(db: Tx = getDb()): Promise<{ keys: PublicJwk[] }> {
   const rows = await db.signingKey.findMany({
     where: { OR: [{ retiresAt: null }, { retiresAt: { gt: new Date() } }] },
     orderBy: { createdAt: "desc" },

@@ -19,6 +19,16 @@ export function jsonError(e: AppError, headers: Record<string, string> = {}): Re
   return Response.json({ error: e.toJSON() }, { status: e.status, headers });
 }
 
+/**
+ * An error as the API answers it: what the caller can act on (any 4xx, an issuer that is down) with
+ * its code and message; anything else is our fault, logged, and a bare 500.
+ */
+export function errorResponse(e: unknown, headers: Record<string, string> = {}): Response {
+  if (isAppError(e) && e.expected) return jsonError(e, headers);
+  console.error("[api]", e);
+  return Response.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged" } }, { status: 500, headers });
+}
+
 async function readJson(req: Request): Promise<unknown> {
   const length = Number(req.headers.get("content-length") ?? "0");
   if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes`);
@@ -78,10 +88,7 @@ export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) 
       return response;
     } catch (e) {
       if (reservation?.reserved) await releaseReservation(reservation.reserved).catch(() => undefined);
-      if (isAppError(e) && e.status < 500) return jsonError(e);
-      if (isAppError(e) && e.code === "issuer_unavailable") return jsonError(e);
-      console.error("[api]", e);
-      return Response.json({ error: { code: "internal", message: "Something went wrong on our side; it has been logged" } }, { status: 500 });
+      return errorResponse(e);
     } finally {
       stopHolding?.();
     }

@@ -19,6 +19,7 @@ import { WAKE_CHANNEL, parseWake } from "./wake";
 import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/checkpoints";
 import { exportCheckpointsToUrl, nextCheckpointExportDue } from "../audit-log/export-checkpoints";
 import { databaseClockOffsetMs } from "../grants/lease";
+import { nextDrillDue, runDueDrills } from "../drills/schedule";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
@@ -59,6 +60,8 @@ export const lanes: Lane[] = [
   },
   { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
   { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune },
+  // Revocation drills: each issuer's canary, once per cluster per interval.
+  { name: "drills", run: (db) => runDueDrills({ db }), next: nextDrillDue },
   { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue },
   { name: "audit-checkpoint-export", run: (db) => exportCheckpointsToUrl({ db }), next: nextCheckpointExportDue },
   {

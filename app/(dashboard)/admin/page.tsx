@@ -68,7 +68,11 @@ export default async function AdminPage() {
             <tbody className="divide-y divide-zinc-100">
               {issuers.map((i) => (
                 <tr key={i.id}>
-                  <td className={`${td} font-medium`}>{i.name}</td>
+                  <td className={`${td} font-medium`}>
+                    <Link href={`/admin/issuers/${i.id}`} className="hover:underline">
+                      {i.name}
+                    </Link>
+                  </td>
                   <td className={td}>{i.type}</td>
                   <td className={td}>{i.hasSecret ? "sealed" : "—"}</td>
                   <td className={td}>

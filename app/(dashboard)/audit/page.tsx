@@ -7,7 +7,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { formatTime } from "@/components/ui/format";
 import { CheckpointButton, VerifyButton } from "./_components/verify-button";
 import { getAuditCheckpointStatus } from "@/lib/audit-log/checkpoints";
-import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -57,7 +56,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
       to: filters.to?.date,
     },
   });
-  const checkpoints = await getAuditCheckpointStatus({ db: getDb(), actor });
+  const checkpoints = await getAuditCheckpointStatus({ actor });
   const latest = checkpoints.latest;
   const state = new URLSearchParams(
     Object.entries({ ...filters, from: filters.from?.raw, to: filters.to?.raw }).filter(([, v]) => v) as [string, string][],

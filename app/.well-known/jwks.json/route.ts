@@ -1,4 +1,3 @@
-import { getDb } from "@/lib/db";
 import { getPublicJwks } from "@/lib/tokens/signing-keys";
 
 // Public keys of the built-in token issuer (active and not-yet-retired). Verifiers may cache this
@@ -8,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    const jwks = await getPublicJwks(getDb());
+    const jwks = await getPublicJwks();
     return Response.json(jwks, { headers: { "Cache-Control": "public, max-age=300" } });
   } catch (e) {
     console.error("jwks.json failed", e);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { can } from "@/lib/authz";
 import { findPolicyVersions } from "@/lib/policy/save-policies";
-import { getDb } from "@/lib/db";
+import { findSimulationSubjects } from "@/lib/policy/find-simulation-subjects";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatTime } from "@/components/ui/format";
@@ -13,12 +13,7 @@ export const metadata: Metadata = { title: "Policies" };
 export default async function PoliciesPage() {
   const actor = await requireArea("admin");
   if (!can(actor, "admin:policies")) redirect("/forbidden?area=admin");
-  const policies = await findPolicyVersions({ actor });
-  const db = getDb();
-  const [identities, entitlements] = await Promise.all([
-    db.identity.findMany({ where: { status: "active" }, orderBy: { name: "asc" }, take: 500, select: { id: true, name: true, environment: true } }),
-    db.entitlement.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, riskTier: true } }),
-  ]);
+  const [policies, subjects] = await Promise.all([findPolicyVersions({ actor }), findSimulationSubjects({ actor })]);
   return (
     <>
       <PageHeader
@@ -28,8 +23,8 @@ export default async function PoliciesPage() {
       <PolicyEditor
         text={policies.text}
         version={policies.version}
-        identities={identities.map((i) => ({ id: i.id, label: `${i.name} (${i.environment})` }))}
-        entitlements={entitlements.map((e) => ({ id: e.id, label: `${e.name} (${e.riskTier})` }))}
+        identities={subjects.identities}
+        entitlements={subjects.entitlements}
       />
       <section className="mt-8">
         <h2 className="mb-2 font-semibold">History</h2>

@@ -1,4 +1,3 @@
-import { getDb } from "@/lib/db";
 import { listRevokedTokens } from "@/lib/issuers/token";
 
 // The jti deny-list of the built-in token issuer: revoked tokens that have not yet expired.
@@ -8,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    return Response.json(await listRevokedTokens(getDb()), { headers: { "Cache-Control": "no-store" } });
+    return Response.json(await listRevokedTokens(), { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     console.error("tokens/revoked failed", e);
     return Response.json({ error: { code: "internal", message: "Could not load the revoked tokens" } }, { status: 500, headers: { "Cache-Control": "no-store" } });

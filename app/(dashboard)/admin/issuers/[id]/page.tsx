@@ -1,0 +1,91 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound as notFoundPage, redirect } from "next/navigation";
+import { can } from "@/lib/authz";
+import { isAppError } from "@/lib/errors";
+import { findDrills } from "@/lib/drills/find-drills";
+import { requireArea } from "@/lib/web/session";
+import { PageHeader } from "@/components/ui/page-header";
+import { Badge } from "@/components/ui/badge";
+import { formatTime } from "@/components/ui/format";
+import { DrillScheduleForm, RunDrillButton } from "./_components/drill-controls";
+
+export const metadata: Metadata = { title: "Issuer" };
+
+const th = "px-3 py-2 font-medium";
+const td = "px-3 py-2 align-top";
+
+export default async function IssuerPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireArea("admin");
+  if (!can(actor, "admin:issuers")) redirect("/forbidden?area=admin");
+  const { id } = await params;
+  let found;
+  try {
+    found = await findDrills(actor, { issuer: id, limit: 20 });
+  } catch (e) {
+    if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
+    throw e;
+  }
+  const { issuer, schedule, drills } = found;
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/admin" className="text-zinc-600 hover:underline">
+          ← Admin
+        </Link>
+      </p>
+      <PageHeader
+        title={issuer.name}
+        description={`A ${issuer.type} issuer. A revocation drill issues a canary grant through it, proves the canary works, revokes it and verifies that access really ended.`}
+      />
+      <section className="mb-6 space-y-4 rounded-lg border border-zinc-200 bg-white p-4">
+        <h2 className="font-semibold">Revocation drills</h2>
+        <RunDrillButton issuerId={issuer.id} />
+        <DrillScheduleForm issuerId={issuer.id} intervalMinutes={Math.round(schedule.intervalSec / 60)} />
+        <p className="text-sm text-zinc-600">{schedule.nextAt ? `Next scheduled drill: ${formatTime(schedule.nextAt)}.` : "No scheduled drills: this issuer is drilled only on demand."}</p>
+      </section>
+      <section className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+        <table className="w-full min-w-[40rem] text-left text-sm" data-testid="drill-history">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+            <tr>
+              <th className={th}>Started</th>
+              <th className={th}>Trigger</th>
+              <th className={th}>Result</th>
+              <th className={th}>Time to revoke</th>
+              <th className={th}>Steps</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {drills.length === 0 ? (
+              <tr>
+                <td className={td} colSpan={5}>
+                  <span className="text-zinc-600">No drill has run against this issuer yet.</span>
+                </td>
+              </tr>
+            ) : null}
+            {drills.map((d) => (
+              <tr key={d.id}>
+                <td className={td}>{formatTime(d.startedAt)}</td>
+                <td className={td}>{d.trigger}</td>
+                <td className={td}>
+                  {d.ok === null ? <Badge>running</Badge> : d.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}
+                  {d.error ? <div className="mt-1 text-red-700">{d.error}</div> : null}
+                </td>
+                <td className={td}>{d.timeToRevokeMs === null ? "—" : `${d.timeToRevokeMs} ms`}</td>
+                <td className={td}>
+                  <ul className="space-y-0.5">
+                    {d.steps.map((s) => (
+                      <li key={s.name} className={s.ok ? "text-zinc-700" : "text-red-700"}>
+                        {s.ok ? "✓" : "✗"} {s.name.replaceAll("_", " ")} ({s.durationMs} ms){s.error ? `: ${s.error}` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
