@@ -227,3 +227,30 @@ test("`a` on a critical request asks once: Esc cancels and nothing is approved, 
   expect(await approvalsOf(id)).toEqual([{ email: demo.approver, decision: "approve", comment: "" }]);
   expect((await requestRow(id)).status).toBe("pending");
 });
+
+test("with the drawer open, the keys act on the request it shows, not on the selection behind it", async ({ page, request }) => {
+  const critical = await requestAsIdentity(request, (await identityFor("service_account", "prod", approvers, 1)).name, "customers-api-pii-read-prod", `e2e: drawer keys critical ${Date.now()}`);
+  const low = await requestAsIdentity(request, (await identityFor("service_account", "staging", approvers, 5)).name, "orders-db-read-staging", `e2e: drawer keys low ${Date.now()}`);
+
+  await signedIn(page, demo.approver, "/approvals?sort=createdAt&dir=desc");
+  await page.locator(`tr[data-row-id="${low}"]`).getByLabel("Select row").check();
+  await page.locator(`tr[data-row-id="${critical}"]`).getByText("customers-api-pii-read-prod").click();
+  await expect(page.getByTestId("drawer")).toContainText("customers-api-pii-read-prod");
+  await expect(page.getByTestId("bulk-bar")).toContainText("Acting on the open request");
+
+  await page.keyboard.press("a");
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("customers-api-pii-read-prod");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("drawer")).toBeVisible();
+  expect(await approvalsOf(critical)).toEqual([]);
+  expect(await approvalsOf(low)).toEqual([]);
+
+  await page.keyboard.press("a");
+  await dialog.getByRole("button", { name: /^Approve/ }).click();
+  await expect(page.getByTestId("queue-message")).toHaveText("Approved 1 request (some still need another approval).");
+  expect(await approvalsOf(critical)).toEqual([{ email: demo.approver, decision: "approve", comment: "" }]);
+  expect(await approvalsOf(low)).toEqual([]);
+  expect((await requestRow(low)).status).toBe("pending");
+});

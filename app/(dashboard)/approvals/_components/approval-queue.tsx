@@ -55,6 +55,8 @@ const columns = col.columns([
 
 type Props = Page<RequestRow> & { sort: string; dir: "asc" | "desc"; actorId: string };
 
+type RiskyItem = Pick<RequestRow, "id" | "entitlement" | "identity" | "riskTier" | "environment">;
+
 /** Risk tiers whose approval by key asks once first: one stray keystroke must not open production. */
 const confirmTiers: ReadonlySet<string> = new Set(["high", "critical"]);
 
@@ -74,12 +76,20 @@ export function ApprovalQueue(props: Props) {
   const [help, setHelp] = useState(false);
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   // Approvals by key that touch high or critical risk wait here for one confirmation.
-  const [confirming, setConfirming] = useState<{ ids: string[]; risky: RequestRow[] } | null>(null);
+  const [confirming, setConfirming] = useState<{ ids: string[]; risky: RiskyItem[] } | null>(null);
   const [pending, start] = useTransition();
   const commentRef = useRef<HTMLInputElement>(null);
   const drawerCommentRef = useRef<HTMLInputElement>(null);
   const rows = props.rows;
   const active = rows[Math.min(activeIndex, rows.length - 1)];
+  // With the drawer open, the request it shows is what the keys and the bar act on; otherwise the
+  // selection, or the highlighted row.
+  const targets = drawer ? [drawer.id] : selected.size ? [...selected] : active ? [active.id] : [];
+  const risky: RiskyItem[] = drawer
+    ? confirmTiers.has(drawer.riskTier)
+      ? [{ id: drawer.id, entitlement: drawer.entitlement, identity: drawer.identity.name, riskTier: drawer.riskTier, environment: drawer.identity.environment }]
+      : []
+    : rows.filter((r) => targets.includes(r.id) && confirmTiers.has(r.riskTier));
 
   useEffect(() => {
     setSelected(new Set());
@@ -144,7 +154,6 @@ export function ApprovalQueue(props: Props) {
       }
       // Enter and Space on a focused button or link press it.
       if ((e.key === "Enter" || e.key === " ") && (t.tagName === "BUTTON" || t.tagName === "A")) return;
-      const targets = selected.size ? [...selected] : active ? [active.id] : [];
       switch (e.key) {
         case "j":
         case "ArrowDown":
@@ -163,12 +172,10 @@ export function ApprovalQueue(props: Props) {
               return n;
             });
           break;
-        case "a": {
-          const risky = rows.filter((r) => targets.includes(r.id) && confirmTiers.has(r.riskTier));
+        case "a":
           if (risky.length > 0) setConfirming({ ids: targets, risky });
           else decide("approve", targets);
           break;
-        }
         case "d":
           decide("deny", targets);
           break;
@@ -194,7 +201,7 @@ export function ApprovalQueue(props: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [rows, active, selected, decide, openDrawer, confirming]);
+  }, [rows, active, targets, risky, decide, openDrawer, confirming]);
 
   // A click on a row's checkbox also highlights that row, so j/k/x carry on from where the mouse was.
   const onSelectionChange = (next: Set<string>) => {
@@ -206,11 +213,10 @@ export function ApprovalQueue(props: Props) {
     setSelected(next);
   };
 
-  const targets = selected.size ? [...selected] : [];
   return (
     <div className="relative">
       <div className="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 bg-white p-2 text-sm shadow-sm" data-testid="bulk-bar">
-        <span className="px-1 text-zinc-600">{selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
+        <span className="px-1 text-zinc-600">{drawer ? "Acting on the open request" : selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
         <input
           ref={commentRef}
           value={comment}
@@ -220,18 +226,18 @@ export function ApprovalQueue(props: Props) {
           className="min-w-64 flex-1 rounded-md border border-zinc-300 px-2 py-1"
         />
         <button
-          disabled={pending || (!targets.length && !active)}
-          onClick={() => decide("approve", targets.length ? targets : active ? [active.id] : [])}
+          disabled={pending || !targets.length}
+          onClick={() => decide("approve", targets)}
           className="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
         >
-          Approve{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
+          Approve{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
         </button>
         <button
-          disabled={pending || (!targets.length && !active)}
-          onClick={() => decide("deny", targets.length ? targets : active ? [active.id] : [])}
+          disabled={pending || !targets.length}
+          onClick={() => decide("deny", targets)}
           className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800 disabled:opacity-50"
         >
-          Deny{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
+          Deny{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
         </button>
         <button onClick={() => setHelp((h) => !h)} className="rounded-md border border-zinc-300 px-2 py-1 text-zinc-600" aria-label="Keyboard shortcuts">
           ?
@@ -269,8 +275,8 @@ export function ApprovalQueue(props: Props) {
                 ["j / ↓", "next request"],
                 ["k / ↑", "previous request"],
                 ["x", "select / unselect"],
-                ["a", "approve selected or highlighted"],
-                ["d", "deny (needs a comment)"],
+                ["a", "approve the open, selected or highlighted (high and critical risk ask once)"],
+                ["d", "deny the same (needs a comment)"],
                 ["c", "write a comment"],
                 ["Enter", "open details"],
                 ["Esc", "close"],
@@ -407,7 +413,7 @@ export function ApprovalQueue(props: Props) {
  * Asks once before an approval by key that touches high or critical risk. Enter confirms (the
  * confirm button has focus), Esc cancels (the queue's key handler), Tab stays inside.
  */
-function ConfirmApproval({ risky, count, onConfirm, onCancel }: { risky: RequestRow[]; count: number; onConfirm: () => void; onCancel: () => void }) {
+function ConfirmApproval({ risky, count, onConfirm, onCancel }: { risky: RiskyItem[]; count: number; onConfirm: () => void; onCancel: () => void }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
