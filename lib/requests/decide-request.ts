@@ -3,12 +3,12 @@ import { getDb, type Tx } from "../db";
 import { databaseNow } from "../grants/lease";
 import { assertCan, type Actor } from "../authz";
 import { appendAuditMany, type AuditInput } from "../audit";
-import { AppError, forbidden, invalidState, notFound } from "../errors";
+import { AppError, forbidden, notFound } from "../errors";
 import { parseInput } from "../validation";
 import { enqueueNotification } from "../notifications/enqueue";
 import { wakeWorkers } from "../worker/wake";
 import { applyExtension } from "../grants/apply-extension";
-import { requestDecisionConflict } from "../identities/ownership";
+import { decisionRefusal } from "./decision-options";
 
 const input = z.object({
   requestId: z.string().uuid("Unknown request"),
@@ -38,21 +38,12 @@ async function decideInTx(tx: Tx, actor: Actor & { type: "user" }, requestId: st
   });
   // The grant an extension moves is locked now, before the audit chain (appended last).
   if (request.extendsGrantId) await tx.$queryRaw`SELECT id FROM "Grant" WHERE id = ${request.extendsGrantId}::uuid FOR UPDATE`;
-  if (request.status !== "pending") throw invalidState(`This request is already ${request.status}`);
   const now = await databaseNow(tx);
-  if (request.expiresAt <= now) throw invalidState("This request has expired");
-  // Separation of duties: nobody decides on a request they made, or for what they or their team own.
-  const conflict = await requestDecisionConflict(tx, actor, request);
-  if (conflict) throw forbidden(conflict);
-  if (request.approvals.some((a) => a.approverId === actor.id)) throw invalidState("You have already decided on this request");
+  const refusal = await decisionRefusal(tx, actor, request, now, decision);
+  if (refusal) throw new AppError(refusal.code, refusal.message);
 
   const isSecurity = actor.roles.includes("security");
   const approvalsSoFar = request.approvals.filter((a) => a.decision === "approve");
-  if (decision === "approve" && request.securityApprovalRequired && !isSecurity) {
-    const securityHas = approvalsSoFar.some((a) => a.asSecurity);
-    const slotsLeft = request.approvalsRequired - approvalsSoFar.length;
-    if (!securityHas && slotsLeft <= 1) throw new AppError("forbidden", "The last approval of this request must come from security");
-  }
 
   await tx.approval.create({
     data: { requestId, approverId: actor.id, decision, comment, asSecurity: decision === "approve" && isSecurity },

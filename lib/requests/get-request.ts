@@ -4,6 +4,7 @@ import { can, type Actor } from "../authz";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { breakGlassReviewConflict, isRequester } from "../identities/ownership";
+import { getDecisionOptions } from "./decision-options";
 
 export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;
 
@@ -33,7 +34,7 @@ export async function getRequest({ actor, requestId }: { actor: Actor; requestId
 export async function getRequestContext({ actor, requestId }: { actor: Actor; requestId: string }) {
   const r = await getRequest({ actor, requestId });
   const db = getDb();
-  const [recentGrants, openExceptions] = await Promise.all([
+  const [recentGrants, openExceptions, decisionOptions] = await Promise.all([
     db.grant.findMany({
       where: { identityId: r.identityId },
       orderBy: { createdAt: "desc" },
@@ -41,9 +42,11 @@ export async function getRequestContext({ actor, requestId }: { actor: Actor; re
       include: { entitlement: { select: { name: true } } },
     }),
     db.exception.findMany({ where: { identityId: r.identityId, status: "accepted" }, include: { entitlement: { select: { name: true } } } }),
+    getDecisionOptions({ actor, requestId: r.id }),
   ]);
   return {
     request: r,
+    decisionOptions,
     recentGrants: recentGrants.map((g) => ({ id: g.id, entitlement: g.entitlement.name, status: g.status, issuedAt: g.issuedAt?.toISOString() ?? null, expiresAt: g.expiresAt.toISOString(), revokeReason: g.revokeReason })),
     openExceptions: openExceptions.map((e) => ({ id: e.id, entitlement: e.entitlement.name, expiresAt: e.expiresAt?.toISOString() ?? null, riskRating: e.riskRating })),
   };

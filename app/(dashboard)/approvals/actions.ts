@@ -17,6 +17,7 @@ export const requestContextAction = objectAction(z.strictObject({ requestId: z.s
   const r = c.request;
   return {
     id: r.id,
+    riskTier: r.riskTier,
     identity: { name: r.identity.name, kind: r.identity.kind, environment: r.identity.environment, system: r.identity.system, criticality: r.identity.criticality },
     owner: r.identity.ownerUser?.name ?? (r.identity.ownerTeam ? `team ${r.identity.ownerTeam.name}` : null),
     entitlement: r.entitlement.name,
@@ -30,5 +31,6 @@ export const requestContextAction = objectAction(z.strictObject({ requestId: z.s
     securityApprovalRequired: r.securityApprovalRequired,
     recentGrants: c.recentGrants,
     openExceptions: c.openExceptions,
+    decisionOptions: c.decisionOptions,
   };
 });

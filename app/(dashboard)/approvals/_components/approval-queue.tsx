@@ -55,6 +55,17 @@ const columns = col.columns([
 
 type Props = Page<RequestRow> & { sort: string; dir: "asc" | "desc"; actorId: string };
 
+type RiskyItem = Pick<RequestRow, "id" | "entitlement" | "identity" | "riskTier" | "environment">;
+
+/** Risk tiers whose approval by key asks once first: one stray keystroke must not open production. */
+const confirmTiers: ReadonlySet<string> = new Set(["high", "critical"]);
+
+/** Whether a key pressed here is text being typed (a checkbox or a button is not: shortcuts stay on). */
+function isTyping(t: HTMLElement): boolean {
+  if (t.isContentEditable || t.tagName === "TEXTAREA" || t.tagName === "SELECT") return true;
+  return t.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "reset"].includes((t as HTMLInputElement).type);
+}
+
 export function ApprovalQueue(props: Props) {
   const router = useRouter();
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -64,10 +75,21 @@ export function ApprovalQueue(props: Props) {
   const [comment, setComment] = useState("");
   const [help, setHelp] = useState(false);
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  // Approvals by key that touch high or critical risk wait here for one confirmation.
+  const [confirming, setConfirming] = useState<{ ids: string[]; risky: RiskyItem[] } | null>(null);
   const [pending, start] = useTransition();
   const commentRef = useRef<HTMLInputElement>(null);
+  const drawerCommentRef = useRef<HTMLInputElement>(null);
   const rows = props.rows;
   const active = rows[Math.min(activeIndex, rows.length - 1)];
+  // With the drawer open, the request it shows is what the keys and the bar act on; otherwise the
+  // selection, or the highlighted row.
+  const targets = drawer ? [drawer.id] : selected.size ? [...selected] : active ? [active.id] : [];
+  const risky: RiskyItem[] = drawer
+    ? confirmTiers.has(drawer.riskTier)
+      ? [{ id: drawer.id, entitlement: drawer.entitlement, identity: drawer.identity.name, riskTier: drawer.riskTier, environment: drawer.identity.environment }]
+      : []
+    : rows.filter((r) => targets.includes(r.id) && confirmTiers.has(r.riskTier));
 
   useEffect(() => {
     setSelected(new Set());
@@ -76,6 +98,7 @@ export function ApprovalQueue(props: Props) {
 
   const openDrawer = useCallback((row: RequestRow) => {
     setDrawerError(null);
+    setMessage(null);
     start(async () => {
       const r = await requestContextAction({ requestId: row.id });
       if (r.ok) setDrawer(r.data);
@@ -88,7 +111,7 @@ export function ApprovalQueue(props: Props) {
       if (ids.length === 0) return;
       if (decision === "deny" && !comment.trim()) {
         setMessage({ tone: "error", text: "Say why in the comment before denying." });
-        commentRef.current?.focus();
+        (drawerCommentRef.current ?? commentRef.current)?.focus();
         return;
       }
       start(async () => {
@@ -100,9 +123,10 @@ export function ApprovalQueue(props: Props) {
         const failed = r.data.filter((x) => !x.ok);
         const done = r.data.length - failed.length;
         const verb = decision === "approve" ? "Approved" : "Denied";
+        const reasons = [...new Set(failed.map((f) => f.error))].join("; ");
         setMessage(
           failed.length
-            ? { tone: "error", text: `${verb} ${done}; ${failed.length} refused: ${[...new Set(failed.map((f) => f.error))].join("; ")}` }
+            ? { tone: "error", text: ids.length === 1 ? `Not ${verb.toLowerCase()}: ${reasons}` : `${verb} ${done}; ${failed.length} refused: ${reasons}` }
             : { tone: "ok", text: `${verb} ${done} request${done === 1 ? "" : "s"}${decision === "approve" && r.data.some((x) => x.status === "pending") ? " (some still need another approval)" : ""}.` },
         );
         setComment("");
@@ -116,11 +140,20 @@ export function ApprovalQueue(props: Props) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || e.metaKey || e.ctrlKey || e.altKey) {
+      // The confirmation owns the keyboard while it is open: its buttons take Enter, Esc cancels.
+      if (confirming) {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          setConfirming(null);
+        }
+        return;
+      }
+      if (isTyping(t) || e.metaKey || e.ctrlKey || e.altKey) {
         if (e.key === "Escape") t.blur();
         return;
       }
-      const targets = selected.size ? [...selected] : active ? [active.id] : [];
+      // Enter and Space on a focused button or link press it.
+      if ((e.key === "Enter" || e.key === " ") && (t.tagName === "BUTTON" || t.tagName === "A")) return;
       switch (e.key) {
         case "j":
         case "ArrowDown":
@@ -140,7 +173,8 @@ export function ApprovalQueue(props: Props) {
             });
           break;
         case "a":
-          decide("approve", targets);
+          if (risky.length > 0) setConfirming({ ids: targets, risky });
+          else decide("approve", targets);
           break;
         case "d":
           decide("deny", targets);
@@ -167,13 +201,22 @@ export function ApprovalQueue(props: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [rows, active, selected, decide, openDrawer]);
+  }, [rows, active, targets, risky, decide, openDrawer, confirming]);
 
-  const targets = selected.size ? [...selected] : [];
+  // A click on a row's checkbox also highlights that row, so j/k/x carry on from where the mouse was.
+  const onSelectionChange = (next: Set<string>) => {
+    const changed = [...next].filter((id) => !selected.has(id)).concat([...selected].filter((id) => !next.has(id)));
+    if (changed.length === 1) {
+      const i = rows.findIndex((r) => r.id === changed[0]);
+      if (i >= 0) setActiveIndex(i);
+    }
+    setSelected(next);
+  };
+
   return (
     <div className="relative">
       <div className="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 bg-white p-2 text-sm shadow-sm" data-testid="bulk-bar">
-        <span className="px-1 text-zinc-600">{selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
+        <span className="px-1 text-zinc-600">{drawer ? "Acting on the open request" : selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
         <input
           ref={commentRef}
           value={comment}
@@ -183,23 +226,27 @@ export function ApprovalQueue(props: Props) {
           className="min-w-64 flex-1 rounded-md border border-zinc-300 px-2 py-1"
         />
         <button
-          disabled={pending || (!targets.length && !active)}
-          onClick={() => decide("approve", targets.length ? targets : active ? [active.id] : [])}
+          disabled={pending || !targets.length}
+          onClick={() => decide("approve", targets)}
           className="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
         >
-          Approve{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
+          Approve{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
         </button>
         <button
-          disabled={pending || (!targets.length && !active)}
-          onClick={() => decide("deny", targets.length ? targets : active ? [active.id] : [])}
+          disabled={pending || !targets.length}
+          onClick={() => decide("deny", targets)}
           className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800 disabled:opacity-50"
         >
-          Deny{selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
+          Deny{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
         </button>
         <button onClick={() => setHelp((h) => !h)} className="rounded-md border border-zinc-300 px-2 py-1 text-zinc-600" aria-label="Keyboard shortcuts">
           ?
         </button>
       </div>
+      <p className="-mt-1 mb-3 px-1 text-xs text-zinc-500" data-testid="shortcut-hint">
+        Keys: <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move · <kbd className="font-mono">x</kbd> select · <kbd className="font-mono">a</kbd> approve (high and critical risk ask once) ·{" "}
+        <kbd className="font-mono">d</kbd> deny · <kbd className="font-mono">Enter</kbd> details · <kbd className="font-mono">?</kbd> all keys. In a text field, Esc hands the keys back.
+      </p>
       {message ? (
         <p role="status" data-testid="queue-message" className={`mb-3 rounded-md px-3 py-2 text-sm ${message.tone === "ok" ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-700"}`}>
           {message.text}
@@ -212,7 +259,7 @@ export function ApprovalQueue(props: Props) {
         getRowId={(r) => r.id}
         empty="Nothing waits for a decision. The queue is clear."
         caption="Pending requests"
-        selection={{ selected, onChange: setSelected }}
+        selection={{ selected, onChange: onSelectionChange }}
         activeId={active?.id ?? null}
         onRowClick={(row) => {
           setActiveIndex(rows.findIndex((r) => r.id === row.id));
@@ -228,8 +275,8 @@ export function ApprovalQueue(props: Props) {
                 ["j / ↓", "next request"],
                 ["k / ↑", "previous request"],
                 ["x", "select / unselect"],
-                ["a", "approve selected or highlighted"],
-                ["d", "deny (needs a comment)"],
+                ["a", "approve the open, selected or highlighted (high and critical risk ask once)"],
+                ["d", "deny the same (needs a comment)"],
                 ["c", "write a comment"],
                 ["Enter", "open details"],
                 ["Esc", "close"],
@@ -246,8 +293,9 @@ export function ApprovalQueue(props: Props) {
           </div>
         </div>
       ) : null}
+      {confirming ? <ConfirmApproval risky={confirming.risky} count={confirming.ids.length} onCancel={() => setConfirming(null)} onConfirm={() => (setConfirming(null), decide("approve", confirming.ids))} /> : null}
       {drawer || drawerError ? (
-        <aside role="dialog" aria-label="Request details" data-testid="drawer" className="fixed inset-y-0 right-0 z-20 w-[28rem] overflow-y-auto border-l border-zinc-200 bg-white p-5 text-sm shadow-xl">
+        <aside role="dialog" aria-label="Request details" data-testid="drawer" className="fixed inset-y-0 right-0 z-20 w-full max-w-[28rem] overflow-y-auto border-l border-zinc-200 bg-white p-5 text-sm shadow-xl">
           <button className="float-right text-zinc-500 hover:text-zinc-900" onClick={() => (setDrawer(null), setDrawerError(null))} aria-label="Close">
             ✕
           </button>
@@ -260,6 +308,43 @@ export function ApprovalQueue(props: Props) {
                   for <span className="font-medium">{drawer.identity.name}</span> ({drawer.identity.kind.replaceAll("_", " ")}, {drawer.identity.environment}, {drawer.identity.system})
                 </p>
               </div>
+              {drawer.decisionOptions ? (
+                <div className="space-y-2 rounded-md border border-zinc-200 bg-zinc-50 p-3" data-testid="drawer-decision">
+                  {drawer.decisionOptions.approve && drawer.decisionOptions.deny ? (
+                    <p className="text-zinc-600">You cannot decide on this request: {drawer.decisionOptions.deny}.</p>
+                  ) : (
+                    <>
+                      <input
+                        ref={drawerCommentRef}
+                        value={comment}
+                        onChange={(e) => setComment(e.target.value)}
+                        placeholder="Comment (required to deny)"
+                        aria-label="Decision comment"
+                        className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5"
+                      />
+                      <div className="flex gap-2">
+                        <button
+                          disabled={pending || !!drawer.decisionOptions.approve}
+                          title={drawer.decisionOptions.approve ?? undefined}
+                          onClick={() => decide("approve", [drawer.id])}
+                          className="flex-1 rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
+                        >
+                          Approve this request
+                        </button>
+                        <button
+                          disabled={pending || !!drawer.decisionOptions.deny}
+                          onClick={() => decide("deny", [drawer.id])}
+                          className="flex-1 rounded-md bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:opacity-50"
+                        >
+                          Deny this request
+                        </button>
+                      </div>
+                      {drawer.decisionOptions.approve ? <p className="text-xs text-zinc-500">{drawer.decisionOptions.approve}</p> : null}
+                      {message?.tone === "error" ? <p className="text-red-700">{message.text}</p> : null}
+                    </>
+                  )}
+                </div>
+              ) : null}
               <dl className="grid grid-cols-[7rem_1fr] gap-y-1">
                 <dt className="text-zinc-500">Owner</dt>
                 <dd data-testid="drawer-owner">{drawer.owner ?? <span className="text-red-700">unowned</span>}</dd>
@@ -320,6 +405,57 @@ export function ApprovalQueue(props: Props) {
           ) : null}
         </aside>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * Asks once before an approval by key that touches high or critical risk. Enter confirms (the
+ * confirm button has focus), Esc cancels (the queue's key handler), Tab stays inside.
+ */
+function ConfirmApproval({ risky, count, onConfirm, onCancel }: { risky: RiskyItem[]; count: number; onConfirm: () => void; onCancel: () => void }) {
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    confirmRef.current?.focus();
+    return () => before?.focus?.();
+  }, []);
+  const highest = risky.some((r) => r.riskTier === "critical") ? "critical" : "high";
+  return (
+    <div className="fixed inset-0 z-40 flex items-center justify-center bg-black/30">
+      <div
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-approval-title"
+        aria-describedby="confirm-approval-body"
+        data-testid="confirm-approval"
+        className="w-[28rem] max-w-[calc(100vw-2rem)] rounded-lg bg-white p-5 text-sm shadow-xl"
+        onKeyDown={(e) => {
+          if (e.key !== "Tab") return;
+          e.preventDefault();
+          (document.activeElement === confirmRef.current ? cancelRef : confirmRef).current?.focus();
+        }}
+      >
+        <h2 id="confirm-approval-title" className="mb-2 font-semibold">
+          Approve {count === 1 ? `this ${highest}-risk request` : `${count} requests, ${risky.length} of them high or critical risk`}?
+        </h2>
+        <ul id="confirm-approval-body" className="mb-4 space-y-1 text-zinc-700">
+          {risky.map((r) => (
+            <li key={r.id}>
+              <span className="font-medium">{r.entitlement}</span> for {r.identity} <StatusBadge value={r.riskTier} /> <StatusBadge value={r.environment} />
+            </li>
+          ))}
+        </ul>
+        <div className="flex justify-end gap-2">
+          <button ref={cancelRef} onClick={onCancel} className="rounded-md border border-zinc-300 px-3 py-1.5 text-zinc-700 hover:bg-zinc-50">
+            Cancel <kbd className="ml-1 text-xs opacity-70">Esc</kbd>
+          </button>
+          <button ref={confirmRef} onClick={onConfirm} className="rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800">
+            Approve <kbd className="ml-1 text-xs opacity-70">Enter</kbd>
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

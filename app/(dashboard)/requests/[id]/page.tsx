@@ -12,6 +12,8 @@ import { formatTime } from "@/components/ui/format";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { CancelButton, ReviewForm } from "./_components/request-controls";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
+import { getDecisionOptions } from "@/lib/requests/decision-options";
+import { DecisionControls } from "./_components/decision-controls";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -22,6 +24,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
     if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
     throw e;
   });
+  const decisionOptions = await getDecisionOptions({ actor, requestId: r.id });
   const decision = r.decision as { outcome?: string; reasons?: string[]; policyIds?: string[] } | null;
   const live = r.status === "pending" || r.grant?.status === "issuing" || r.grant?.status === "revoking";
   return (
@@ -40,6 +43,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
           ) : null
         }
       />
+      {decisionOptions ? <DecisionControls requestId={r.id} options={decisionOptions} /> : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
           <h2 className="mb-3 font-semibold">Request</h2>
