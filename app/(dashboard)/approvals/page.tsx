@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { FilterBar } from "@/components/data-table/filter-bar";
 import { options } from "@/components/data-table/filter-options";
 import { ApprovalQueue } from "./_components/approval-queue";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -37,6 +38,7 @@ export default async function ApprovalsPage({ searchParams }: PageProps<"/approv
   });
   return (
     <>
+      <LiveRefresh topics={["access_request"]} />
       <PageHeader title="Approvals" description="Pending requests, oldest first. Press ? for the keyboard: j/k to move, x to select, a to approve, d to deny." />
       <FilterBar
         filters={[

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { FilterBar } from "@/components/data-table/filter-bar";
 import { options } from "@/components/data-table/filter-options";
 import { GrantsTable } from "@/components/tables/grants-table";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 
 export const metadata: Metadata = { title: "Grants" };
 
@@ -38,6 +39,7 @@ export default async function GrantsPage({ searchParams }: PageProps<"/grants">)
   const filtered = status !== undefined || Object.entries(filters).some(([k, v]) => k !== "statuses" && v !== undefined);
   return (
     <>
+      <LiveRefresh topics={["grant"]} />
       <PageHeader title="Grants" description="Privilege that was issued through an issuer, and when and how it ended. A grant is done only once the issuer confirmed the revoke." />
       <FilterBar
         search={{ key: "identity", placeholder: "Identity name" }}

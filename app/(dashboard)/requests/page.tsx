@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { FilterBar } from "@/components/data-table/filter-bar";
 import { options } from "@/components/data-table/filter-options";
 import { RequestsTable } from "@/components/tables/requests-table";
-import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 
 export const metadata: Metadata = { title: "Requests" };
 
@@ -21,11 +21,9 @@ export default async function RequestsPage({ searchParams }: PageProps<"/request
   const scope = sp.scope === "all" && can(actor, "request:read_all") ? "all" : mayCreate ? "mine" : "all";
   const params = parseListParams(sp, { sortable: requestSortable, defaultSort: "createdAt" });
   const page = await findRequests({ actor, params, filters: { scope, status: parseEnumParam(sp, "status", statuses) } });
-  // Mine: follow pending requests live, as approvers decide them.
-  const live = scope === "mine" && page.rows.some((r) => r.status === "pending");
   return (
     <>
-      {live ? <AutoRefresh seconds={5} /> : null}
+      <LiveRefresh topics={["access_request"]} />
       <PageHeader
         title="Requests"
         description={scope === "mine" ? "Access you asked for on behalf of the identities you own or operate." : "Every access request, by people and by workloads."}

@@ -9,7 +9,7 @@ import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
-import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { formatTime } from "@/components/ui/format";
 import { RenewForm, ResubmitForm, ReviewForm, RevokeForm } from "./_components/exception-forms";
 
@@ -24,9 +24,6 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
   });
   const g = e.grant;
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-  // In motion: the grant is being issued or revoked, or the end has come and the worker has yet to close it.
-  const live = e.status === "accepted" && (!g || ["issuing", "revoking", "revoke_failed"].includes(g.status) || e.overdue || !!e.revokeRequestedAt);
-  const nearEnd = e.status === "accepted" && !!e.expiresAt && e.expiresAt.getTime() - Date.now() < 10 * 60_000;
   const defaults = {
     riskRating: e.riskRating,
     justification: e.justification,
@@ -36,7 +33,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
   const reviewing = e.may.accept || e.may.reject || e.may.requestChanges;
   return (
     <>
-      {live || nearEnd ? <AutoRefresh seconds={2} /> : null}
+      <LiveRefresh topics={[`exception:${e.id}`, ...(g ? [`grant:${g.id}`] : [])]} />
       <PageHeader title={`${e.entitlement.name} for ${e.identity.name}`} description={e.justification} />
       {e.overdue ? (
         <p role="alert" data-testid="exception-overdue" className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">

@@ -8,7 +8,7 @@ import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
-import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { formatTime } from "@/components/ui/format";
 import { ExtendForm, ForceResolveForm, RevokeForm } from "./_components/grant-forms";
 
@@ -21,10 +21,9 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
     if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
     throw e;
   });
-  const live = ["issuing", "active", "revoking", "revoke_failed"].includes(g.status);
   return (
     <>
-      {live ? <AutoRefresh seconds={g.status === "active" ? 5 : 2} /> : null}
+      <LiveRefresh topics={[`grant:${g.id}`, ...(g.requestId ? [`access_request:${g.requestId}`] : [])]} />
       <PageHeader title={`${g.entitlement.name} for ${g.identity.name}`} description={`Issued through ${g.issuer.name} (${g.issuer.type}).`} />
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">

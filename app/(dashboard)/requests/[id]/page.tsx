@@ -9,7 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
 import { formatTime } from "@/components/ui/format";
-import { AutoRefresh } from "@/components/ui/auto-refresh";
+import { LiveRefresh } from "@/components/ui/live-refresh";
 import { CancelButton, ReviewForm } from "./_components/request-controls";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { getDecisionOptions } from "@/lib/requests/decision-options";
@@ -26,10 +26,9 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
   });
   const decisionOptions = await getDecisionOptions({ actor, requestId: r.id });
   const decision = r.decision as { outcome?: string; reasons?: string[]; policyIds?: string[] } | null;
-  const live = r.status === "pending" || r.grant?.status === "issuing" || r.grant?.status === "revoking";
   return (
     <>
-      {live ? <AutoRefresh seconds={2} /> : null}
+      <LiveRefresh topics={[`access_request:${r.id}`, ...(r.grant ? [`grant:${r.grant.id}`] : [])]} />
       <PageHeader
         title={`${r.entitlement.name} for ${r.identity.name}`}
         description={r.justification}
