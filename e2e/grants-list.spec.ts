@@ -52,7 +52,7 @@ test("an owner revokes their own grant from the list; an approver, who may not r
     const r = await c.query(
       `SELECT i.id AS "identityId", i.name AS identity, e.id AS "entitlementId", e.name AS entitlement
        FROM "Identity" i JOIN "TeamMember" m ON m."teamId" = i."ownerTeamId" JOIN "User" u ON u.id = m."userId"
-       JOIN "Entitlement" e ON e.environment = i.environment
+       JOIN "Entitlement" e ON e.environment = i.environment JOIN "Issuer" s ON s.id = e."issuerId" AND s.type IN ('postgres', 'token')
        WHERE u.email = $1 AND i.status = 'active' AND e."approvalsRequired" = 0 AND i.environment <> 'prod'
        ORDER BY i.name, e.name LIMIT 1`,
       [demo.owner],

@@ -10,7 +10,7 @@ async function pick(approvals: number) {
     const r = await c.query(
       `SELECT i.id AS "identityId", i.name AS identity, e.id AS "entitlementId", e.name AS entitlement
        FROM "Identity" i JOIN "TeamMember" m ON m."teamId" = i."ownerTeamId" JOIN "User" u ON u.id = m."userId"
-       JOIN "Entitlement" e ON e.environment = i.environment
+       JOIN "Entitlement" e ON e.environment = i.environment JOIN "Issuer" s ON s.id = e."issuerId" AND s.type IN ('postgres', 'token')
        WHERE u.email = $1 AND i.status = 'active' AND e."approvalsRequired" = $2 AND i.environment <> 'prod' AND NOT e."securityApprovalRequired"
          AND NOT EXISTS (SELECT 1 FROM "TeamMember" am JOIN "User" au ON au.id = am."userId" WHERE am."teamId" = i."ownerTeamId" AND au.email = $3)
        ORDER BY i.name DESC, e.name LIMIT 1`,

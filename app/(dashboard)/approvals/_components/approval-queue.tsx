@@ -91,9 +91,17 @@ export function ApprovalQueue(props: Props) {
       : []
     : rows.filter((r) => targets.includes(r.id) && confirmTiers.has(r.riskTier));
 
+  // New rows (a live refresh, a decision): keep what is still there selected, and the highlight on the same request.
+  const activeId = useRef<string | undefined>(undefined);
+  activeId.current = active?.id;
   useEffect(() => {
-    setSelected(new Set());
-    setActiveIndex((i) => Math.min(i, Math.max(0, rows.length - 1)));
+    const present = new Set(rows.map((r) => r.id));
+    setSelected((s) => {
+      const kept = new Set([...s].filter((id) => present.has(id)));
+      return kept.size === s.size ? s : kept;
+    });
+    const at = rows.findIndex((r) => r.id === activeId.current);
+    setActiveIndex((i) => (at >= 0 ? at : Math.min(i, Math.max(0, rows.length - 1))));
   }, [rows]);
 
   const openDrawer = useCallback((row: RequestRow) => {
@@ -131,6 +139,8 @@ export function ApprovalQueue(props: Props) {
         );
         setComment("");
         setDrawer(null);
+        // What was decided leaves the selection, whether or not it leaves the queue.
+        setSelected((s) => new Set([...s].filter((id) => !ids.includes(id))));
         router.refresh();
       });
     },
