@@ -15,7 +15,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {actor.name}
           </div>
           <div className="truncate text-xs text-zinc-500">{actor.email}</div>
-          <Link href="/account/tokens" className="text-xs text-zinc-600 underline-offset-2 hover:underline">
+          <Link href="/account/tokens" className="text-xs text-zinc-600 underline-offset-2 hover:underline max-md:inline-block max-md:py-2 max-md:text-sm">
             Your API tokens
           </Link>
           <div className="mt-1 flex flex-wrap gap-1" data-testid="current-roles">
@@ -26,7 +26,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             ))}
           </div>
           <form action={signOutAction} className="mt-3">
-            <button className="text-xs text-zinc-600 underline hover:text-zinc-900">Sign out</button>
+            <button className="text-xs text-zinc-600 underline hover:text-zinc-900 max-md:py-2 max-md:text-sm">Sign out</button>
           </form>
         </div>
       </Sidebar>
