@@ -13,6 +13,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 import { pageSizes } from "@/lib/listing";
 
+/** The column's name before each value of a card row (a pseudo-element: not part of the cell's text). */
+const cardLabel = "max-sm:before:w-24 max-sm:before:shrink-0 max-sm:before:pt-0.5 max-sm:before:text-xs max-sm:before:uppercase max-sm:before:tracking-wide max-sm:before:text-zinc-500 max-sm:before:content-[attr(data-label)]";
+
 export const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature });
 export type DataTableFeatures = typeof dataTableFeatures;
 
@@ -79,14 +82,17 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
 
   return (
     <div className={`rounded-lg border border-zinc-200 bg-white transition-opacity ${pending ? "opacity-60" : ""}`}>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
+      {/* Below the sm breakpoint each row is a card (label: value lines) and the header keeps only
+          the sort buttons, so a phone never scrolls sideways; relative keeps the sr-only caption
+          inside the scroll box instead of widening the page. */}
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm max-sm:block">
           {caption ? <caption className="sr-only">{caption}</caption> : null}
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 max-sm:block">
             {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
+              <tr key={group.id} className="max-sm:flex max-sm:flex-wrap max-sm:items-center">
                 {selection ? (
-                  <th scope="col" className="w-8 px-3 py-2">
+                  <th scope="col" className="w-8 px-3 py-2 max-sm:order-last max-sm:ml-auto max-sm:w-auto">
                     <input
                       type="checkbox"
                       aria-label="Select all on this page"
@@ -102,7 +108,7 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
                     <th
                       key={header.id}
                       scope="col"
-                      className="px-3 py-2 font-medium"
+                      className={`px-3 py-2 font-medium ${canSort ? "max-sm:px-2" : "max-sm:hidden"}`}
                       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
                     >
                       {header.isPlaceholder ? null : canSort ? (
@@ -125,10 +131,10 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
               </tr>
             ))}
           </thead>
-          <tbody className="divide-y divide-zinc-100">
+          <tbody className="divide-y divide-zinc-100 max-sm:block">
             {table.getRowModel().rows.length === 0 ? (
               <tr>
-                <td colSpan={columns.length + (selection ? 1 : 0)} className="px-3 py-10 text-center text-zinc-500">
+                <td colSpan={columns.length + (selection ? 1 : 0)} className="px-3 py-10 text-center text-zinc-500 max-sm:block">
                   {empty}
                 </td>
               </tr>
@@ -140,13 +146,14 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
                   aria-selected={activeId === row.id ? true : undefined}
                   onClick={onRowClick ? () => onRowClick(row.original) : undefined}
                   ref={activeId === row.id ? (el) => el?.scrollIntoView({ block: "nearest" }) : undefined}
-                  className={`${activeId === row.id ? "bg-sky-50 outline outline-2 -outline-offset-2 outline-sky-400" : "hover:bg-zinc-50"} ${onRowClick ? "cursor-pointer" : ""}`}
+                  className={`${activeId === row.id ? "bg-sky-50 outline outline-2 -outline-offset-2 outline-sky-400" : "hover:bg-zinc-50"} ${onRowClick ? "cursor-pointer" : ""} max-sm:relative max-sm:block max-sm:py-2 ${selection ? "max-sm:pr-10" : ""}`}
                 >
                   {selection ? (
-                    <td className="px-3 py-2 align-top" onClick={(e) => e.stopPropagation()}>
+                    <td className="px-3 py-2 align-top max-sm:absolute max-sm:right-0 max-sm:top-0 max-sm:p-3" onClick={(e) => e.stopPropagation()}>
                       <input
                         type="checkbox"
                         aria-label="Select row"
+                        className="max-sm:h-5 max-sm:w-5"
                         checked={selection.selected.has(row.id)}
                         onChange={(e) => {
                           const next = new Set(selection.selected);
@@ -157,11 +164,18 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
                       />
                     </td>
                   ) : null}
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2 align-top">
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
+                  {row.getAllCells().map((cell) => {
+                    const label = cell.column.columnDef.header;
+                    return (
+                      <td
+                        key={cell.id}
+                        data-label={typeof label === "string" ? label : undefined}
+                        className={`px-3 py-2 align-top max-sm:flex max-sm:min-w-0 max-sm:gap-3 max-sm:py-1 ${typeof label === "string" && label ? cardLabel : ""}`}
+                      >
+                        <table.FlexRender cell={cell} />
+                      </td>
+                    );
+                  })}
                 </tr>
               ))
             )}
@@ -189,7 +203,7 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
           </label>
           <button
             type="button"
-            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40"
+            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40 max-sm:px-3 max-sm:py-1.5"
             disabled={page <= 1}
             onClick={() => table.previousPage()}
           >
@@ -200,7 +214,7 @@ export function DataTable<Row extends RowData>({ columns, data, total, page, siz
           </span>
           <button
             type="button"
-            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40"
+            className="rounded border border-zinc-300 px-2 py-0.5 disabled:opacity-40 max-sm:px-3 max-sm:py-1.5"
             disabled={page >= pageCount}
             onClick={() => table.nextPage()}
           >

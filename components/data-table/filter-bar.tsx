@@ -39,29 +39,29 @@ export function FilterBar({ filters, search }: { filters: FilterDef[]; search?: 
           onKeyDown={(e) => {
             if (e.key === "Enter") set(search.key, (e.target as HTMLInputElement).value.trim());
           }}
-          className="w-56 rounded-md border border-zinc-300 px-2 py-1"
+          className="w-56 max-w-full rounded-md border border-zinc-300 px-2 py-1"
         />
       ) : null}
       {filters.map((f) =>
         "type" in f ? (
-          <label key={f.key} className="flex items-center gap-1">
+          <label key={f.key} className="flex max-w-full items-center gap-1">
             <span className="text-zinc-500">{f.label}</span>
             <input
               type="date"
               name={f.key}
               value={params.get(f.key) ?? ""}
               onChange={(e) => set(f.key, e.target.value)}
-              className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+              className="min-w-0 rounded-md border border-zinc-300 bg-white px-2 py-1"
             />
           </label>
         ) : (
-          <label key={f.key} className="flex items-center gap-1">
+          <label key={f.key} className="flex max-w-full items-center gap-1">
             <span className="text-zinc-500">{f.label}</span>
             <select
               name={f.key}
               value={params.get(f.key) ?? f.fallback ?? ""}
               onChange={(e) => set(f.key, e.target.value === f.fallback ? "" : e.target.value)}
-              className="rounded-md border border-zinc-300 bg-white px-2 py-1"
+              className="min-w-0 rounded-md border border-zinc-300 bg-white px-2 py-1"
             >
               {f.fallback === undefined ? <option value="">Any</option> : null}
               {f.options.map((o) => (

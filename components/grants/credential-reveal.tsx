@@ -14,7 +14,7 @@ export function CredentialReveal({ grantId }: { grantId: string }) {
       <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="credential">
         <p className="mb-2 font-medium text-amber-900">Copy it now: Hourglass does not keep it and will not show it again.</p>
         {credential.type === "postgres" ? (
-          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 font-mono text-xs">
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 wrap-anywhere gap-y-1 font-mono text-xs">
             <dt>user</dt>
             <dd data-testid="credential-username">{credential.username}</dd>
             <dt>password</dt>

@@ -9,7 +9,7 @@ export function History({ entries, testId }: { entries: HistoryEntry[]; testId?:
       <h2 className="mb-2 font-semibold">History</h2>
       <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm" data-testid={testId}>
         {entries.map((h) => (
-          <li key={h.seq} className="grid grid-cols-[11rem_16rem_1fr] gap-2">
+          <li key={h.seq} className="grid grid-cols-[minmax(0,1fr)] gap-x-2 max-sm:border-b max-sm:border-zinc-100 max-sm:pb-1 sm:grid-cols-[11rem_16rem_minmax(0,1fr)] sm:gap-2">
             <span className="text-zinc-500">{formatTime(h.at)}</span>
             <span className="font-mono text-xs">{h.action}</span>
             <span className="truncate text-xs text-zinc-600">

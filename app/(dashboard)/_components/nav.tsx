@@ -15,7 +15,7 @@ export function Nav({ items }: { items: { key: string; label: string; href: stri
             href={item.href}
             data-area={item.key}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 text-sm ${active ? "bg-zinc-900 text-white" : "text-zinc-700 hover:bg-zinc-200"}`}
+            className={`rounded-md px-3 py-2.5 text-base md:py-1.5 md:text-sm ${active ? "bg-zinc-900 text-white" : "text-zinc-700 hover:bg-zinc-200"}`}
           >
             {item.label}
           </Link>

@@ -224,32 +224,32 @@ export function ApprovalQueue(props: Props) {
   };
 
   return (
-    <div className="relative">
-      <div className="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 bg-white p-2 text-sm shadow-sm" data-testid="bulk-bar">
-        <span className="px-1 text-zinc-600">{drawer ? "Acting on the open request" : selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
+    <div className="relative max-sm:pb-40">
+      <div className="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 bg-white p-2 text-sm shadow-sm max-sm:fixed max-sm:inset-x-0 max-sm:bottom-0 max-sm:top-auto max-sm:z-30 max-sm:mb-0 max-sm:rounded-none max-sm:border-x-0 max-sm:border-b-0 max-sm:px-3 max-sm:pb-[max(0.5rem,env(safe-area-inset-bottom))] max-sm:shadow-[0_-4px_12px_rgba(0,0,0,0.08)]" data-testid="bulk-bar">
+        <span className="px-1 text-zinc-600 max-sm:basis-full max-sm:text-xs">{drawer ? "Acting on the open request" : selected.size ? `${selected.size} selected` : active ? "Acting on the highlighted row" : "Nothing to act on"}</span>
         <input
           ref={commentRef}
           value={comment}
           onChange={(e) => setComment(e.target.value)}
           placeholder="Comment (required to deny)"
           aria-label="Comment"
-          className="min-w-64 flex-1 rounded-md border border-zinc-300 px-2 py-1"
+          className="min-w-64 flex-1 rounded-md border border-zinc-300 px-2 py-1 max-sm:min-w-0 max-sm:basis-full max-sm:py-2"
         />
         <button
           disabled={pending || !targets.length}
           onClick={() => decide("approve", targets)}
-          className="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
+          className="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-800 disabled:opacity-50 max-sm:flex-1 max-sm:py-2.5"
         >
-          Approve{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">a</kbd>
+          Approve{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70 max-sm:hidden">a</kbd>
         </button>
         <button
           disabled={pending || !targets.length}
           onClick={() => decide("deny", targets)}
-          className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800 disabled:opacity-50"
+          className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-800 disabled:opacity-50 max-sm:flex-1 max-sm:py-2.5"
         >
-          Deny{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70">d</kbd>
+          Deny{!drawer && selected.size ? ` ${selected.size}` : ""} <kbd className="ml-1 text-xs opacity-70 max-sm:hidden">d</kbd>
         </button>
-        <button onClick={() => setHelp((h) => !h)} className="rounded-md border border-zinc-300 px-2 py-1 text-zinc-600" aria-label="Keyboard shortcuts">
+        <button onClick={() => setHelp((h) => !h)} className="rounded-md border border-zinc-300 px-2 py-1 text-zinc-600 max-sm:hidden" aria-label="Keyboard shortcuts">
           ?
         </button>
       </div>
@@ -305,8 +305,8 @@ export function ApprovalQueue(props: Props) {
       ) : null}
       {confirming ? <ConfirmApproval risky={confirming.risky} count={confirming.ids.length} onCancel={() => setConfirming(null)} onConfirm={() => (setConfirming(null), decide("approve", confirming.ids))} /> : null}
       {drawer || drawerError ? (
-        <aside role="dialog" aria-label="Request details" data-testid="drawer" className="fixed inset-y-0 right-0 z-20 w-full max-w-[28rem] overflow-y-auto border-l border-zinc-200 bg-white p-5 text-sm shadow-xl">
-          <button className="float-right text-zinc-500 hover:text-zinc-900" onClick={() => (setDrawer(null), setDrawerError(null))} aria-label="Close">
+        <aside role="dialog" aria-label="Request details" data-testid="drawer" className="fixed inset-y-0 right-0 z-20 w-full max-w-[28rem] overflow-y-auto border-l border-zinc-200 bg-white p-5 text-sm shadow-xl max-sm:top-14 max-sm:max-w-none max-sm:border-l-0 max-sm:pb-44">
+          <button className="float-right text-zinc-500 hover:text-zinc-900 max-sm:-mr-2 max-sm:-mt-2 max-sm:p-2 max-sm:text-lg" onClick={() => (setDrawer(null), setDrawerError(null))} aria-label="Close">
             ✕
           </button>
           {drawerError ? <p className="text-red-700">{drawerError}</p> : null}
@@ -355,7 +355,7 @@ export function ApprovalQueue(props: Props) {
                   )}
                 </div>
               ) : null}
-              <dl className="grid grid-cols-[7rem_1fr] gap-y-1">
+              <dl className="grid grid-cols-[7rem_1fr] gap-y-1 max-sm:grid-cols-[6.5rem_minmax(0,1fr)] max-sm:wrap-anywhere">
                 <dt className="text-zinc-500">Owner</dt>
                 <dd data-testid="drawer-owner">{drawer.owner ?? <span className="text-red-700">unowned</span>}</dd>
                 <dt className="text-zinc-500">Requested by</dt>

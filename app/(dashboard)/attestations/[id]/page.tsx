@@ -35,7 +35,7 @@ export default async function CampaignPage({ params }: PageProps<"/attestations/
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
           <h2 className="mb-3 font-semibold">Campaign</h2>
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-2">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[10rem_minmax(0,1fr)] gap-y-2">
             <dt className="text-zinc-500">Status</dt>
             <dd className="flex gap-1" data-testid="campaign-status">
               <StatusBadge value={c.status} />
@@ -69,7 +69,7 @@ export default async function CampaignPage({ params }: PageProps<"/attestations/
               {p.attested}/{p.total} attested ({share}%)
             </span>
           </div>
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-1">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[10rem_minmax(0,1fr)] gap-y-1">
             {(Object.keys(decisionLabels) as (keyof typeof decisionLabels)[]).map((d) => (
               <div key={d} className="contents">
                 <dt className="text-zinc-500">{decisionLabels[d]}</dt>

@@ -43,7 +43,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
       ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-2">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[10rem_minmax(0,1fr)] gap-y-2">
             <dt className="text-zinc-500">Status</dt>
             <dd className="flex flex-wrap items-center gap-1" data-testid="exception-status">
               <StatusBadge value={e.status} />
@@ -137,7 +137,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
           <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
             <h2 className="mb-2 font-semibold">Standing grant</h2>
             {g ? (
-              <dl className="grid grid-cols-[8rem_1fr] gap-y-2">
+              <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[8rem_minmax(0,1fr)] gap-y-2">
                 <dt className="text-zinc-500">Status</dt>
                 <dd className="flex flex-wrap items-center gap-1" data-testid="exception-grant-status">
                   <StatusBadge value={g.status} />

@@ -27,7 +27,7 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
       <PageHeader title={`${g.entitlement.name} for ${g.identity.name}`} description={`Issued through ${g.issuer.name} (${g.issuer.type}).`} />
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-          <dl className="grid grid-cols-[9rem_1fr] gap-y-2">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[9rem_minmax(0,1fr)] gap-y-2">
             <dt className="text-zinc-500">Status</dt>
             <dd className="flex flex-wrap items-center gap-1" data-testid="grant-status">
               <StatusBadge value={g.status} />

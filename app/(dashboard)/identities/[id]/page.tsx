@@ -63,7 +63,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
       <PageHeader title={i.name} description={`${i.kind.replaceAll("_", " ")} in ${i.environment}, system ${i.system}.`} />
       <div className="grid gap-6 lg:grid-cols-2">
         <section className={card}>
-          <dl className="grid grid-cols-[9rem_1fr] gap-y-2">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[9rem_minmax(0,1fr)] gap-y-2">
             <dt className="text-zinc-500">Status</dt>
             <dd className="flex flex-wrap items-center gap-1" data-testid="identity-status">
               <StatusBadge value={i.status} />
@@ -107,7 +107,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
             ) : null}
           </dl>
           <h3 className="mb-2 mt-4 font-semibold">Workload binding</h3>
-          <dl className="grid grid-cols-[9rem_1fr] gap-y-2" data-testid="identity-workload">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[9rem_minmax(0,1fr)] gap-y-2" data-testid="identity-workload">
             <dt className="text-zinc-500">OIDC issuer</dt>
             <dd className="break-all font-mono text-xs">{i.workload.issuer ?? none}</dd>
             <dt className="text-zinc-500">Subject</dt>
@@ -269,7 +269,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
         {i.audit.length ? (
           <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
             {i.audit.map((h) => (
-              <li key={h.seq} className="grid grid-cols-[11rem_14rem_1fr] gap-2">
+              <li key={h.seq} className="grid grid-cols-[minmax(0,1fr)] gap-x-2 max-sm:border-b max-sm:border-zinc-100 max-sm:pb-1 sm:grid-cols-[11rem_14rem_minmax(0,1fr)] sm:gap-2">
                 <span className="text-zinc-500">{formatTime(h.at)}</span>
                 <span className="font-mono text-xs">{h.action}</span>
                 <span className="truncate text-xs text-zinc-600" title={JSON.stringify(h.data)}>

@@ -46,7 +46,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
           <h2 className="mb-3 font-semibold">Request</h2>
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-2">
+          <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[10rem_minmax(0,1fr)] gap-y-2">
             <dt className="text-zinc-500">Status</dt>
             <dd className="flex gap-1" data-testid="request-status">
               <StatusBadge value={r.status} />
@@ -59,7 +59,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
             <dt className="text-zinc-500">Window</dt>
             <dd>{humanDuration(r.durationSec)}</dd>
             <dt className="text-zinc-500">Environment · risk</dt>
-            <dd className="flex gap-1">
+            <dd className="flex items-start gap-1">
               <StatusBadge value={r.environment} /> <StatusBadge value={r.riskTier} />
             </dd>
             <dt className="text-zinc-500">References</dt>
