@@ -25,9 +25,14 @@ describe("ISO 8601 durations", () => {
   });
 
   it("reads durations for people", () => {
-    expect(humanDuration(42)).toBe("42s");
-    expect(humanDuration(5400)).toBe("1h 30m");
-    expect(humanDuration(86400 * 2 + 3600)).toBe("2d 1h");
+    expect(humanDuration(42)).toBe("42 s");
+    expect(humanDuration(1500)).toBe("25 min");
+    expect(humanDuration(5400)).toBe("1 h 30 min");
+    expect(humanDuration(7200)).toBe("2 h");
+    expect(humanDuration(86400 + 60)).toBe("1 day");
+    expect(humanDuration(86400 * 2 + 3600)).toBe("2 days 1 h");
+    // What a long exception's countdown used to read as "287h 28m 16s".
+    expect(humanDuration(287 * 3600 + 28 * 60 + 16)).toBe("11 days 23 h");
   });
 
   it("gives a clear message in a schema", () => {

@@ -60,16 +60,16 @@ export function formatDuration(seconds: number): string {
   return `P${d ? `${d}D` : ""}${time ? `T${time}` : ""}`;
 }
 
-/** "2h 5m" for people. */
+/** A duration as a person says it: "42 s", "25 min", "2 h 5 min", "11 days 23 h". */
 export function humanDuration(seconds: number): string {
   const abs = Math.abs(Math.round(seconds));
-  if (abs < 60) return `${abs}s`;
+  if (abs < 60) return `${abs} s`;
   const d = Math.floor(abs / 86400);
   const h = Math.floor((abs % 86400) / 3600);
   const m = Math.floor((abs % 3600) / 60);
-  if (d) return h ? `${d}d ${h}h` : `${d}d`;
-  if (h) return m ? `${h}h ${m}m` : `${h}h`;
-  return `${m}m`;
+  if (d) return `${d} ${d === 1 ? "day" : "days"}${h ? ` ${h} h` : ""}`;
+  if (h) return m ? `${h} h ${m} min` : `${h} h`;
+  return `${m} min`;
 }
 
 export const zDuration = z.string().transform((v, ctx) => {

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { can } from "@/lib/authz";
 import { findOpenBreakGlassReviews } from "@/lib/requests/complete-break-glass-review";
 import { formatTime } from "@/components/ui/format";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -54,7 +55,7 @@ export default async function OverviewPage() {
                   {r.entitlement} for {r.identity}
                 </Link>
                 <span className="text-zinc-500">
-                  by {r.requester}, {formatTime(r.createdAt)}
+                  by {r.requester}, <Time iso={r.createdAt} />
                 </span>
               </li>
             ))}

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
-import { formatTime } from "@/components/ui/format";
 import type { ExceptionRow } from "@/lib/exceptions/find-exceptions";
 import type { Page } from "@/lib/listing";
+import { Time } from "@/components/ui/time";
 
 const col = createColumnHelper<typeof dataTableFeatures, ExceptionRow>();
 const columns = col.columns([
@@ -52,7 +52,7 @@ const columns = col.columns([
   col.accessor("acceptedBy", { header: "Accepted by", enableSorting: false, cell: (c) => c.getValue() ?? "—" }),
   col.accessor("expiresAt", {
     header: "Ends",
-    cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue() ?? c.row.original.requestedEndAt)}</span>,
+    cell: (c) => <span className="whitespace-nowrap"><Time iso={c.getValue() ?? c.row.original.requestedEndAt} /></span>,
   }),
 ]);
 

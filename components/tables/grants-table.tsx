@@ -5,10 +5,10 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { Countdown } from "@/components/ui/countdown";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
-import { formatTime } from "@/components/ui/format";
 import type { GrantRow } from "@/lib/grants/find-grants";
 import type { Page } from "@/lib/listing";
 import { RevokeRow } from "./revoke-row";
+import { Time } from "@/components/ui/time";
 
 const col = createColumnHelper<typeof dataTableFeatures, GrantRow>();
 const columns = col.columns([
@@ -34,12 +34,12 @@ const columns = col.columns([
       </div>
     ),
   }),
-  col.accessor("issuedAt", { header: "Issued", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
+  col.accessor("issuedAt", { header: "Issued", cell: (c) => <span className="whitespace-nowrap"><Time iso={c.getValue()} /></span> }),
   col.accessor("expiresAt", {
     header: "Ends",
     cell: (c) => (
       <span className="whitespace-nowrap">
-        {formatTime(c.getValue())}
+        <Time iso={c.getValue()} />
         {c.row.original.status === "active" ? (
           <span className="block text-xs">
             in <Countdown until={c.getValue()} />
@@ -54,7 +54,7 @@ const columns = col.columns([
     cell: (c) =>
       c.getValue() ? (
         <span className="whitespace-nowrap">
-          {formatTime(c.getValue())} <span className="text-xs text-zinc-500">({c.row.original.revokeReason?.replaceAll("_", " ")})</span>
+          <Time iso={c.getValue()} /> <span className="text-xs text-zinc-500">({c.row.original.revokeReason?.replaceAll("_", " ")})</span>
         </span>
       ) : (
         "—"

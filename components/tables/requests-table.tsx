@@ -4,14 +4,14 @@ import Link from "next/link";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
-import { formatTime } from "@/components/ui/format";
 import { humanDuration } from "@/lib/validation";
 import type { RequestRow } from "@/lib/requests/find-requests";
 import type { Page } from "@/lib/listing";
+import { Time } from "@/components/ui/time";
 
 const col = createColumnHelper<typeof dataTableFeatures, RequestRow>();
 const columns = col.columns([
-  col.accessor("createdAt", { header: "Requested", cell: (c) => <span className="whitespace-nowrap">{formatTime(c.getValue())}</span> }),
+  col.accessor("createdAt", { header: "Requested", cell: (c) => <span className="whitespace-nowrap"><Time iso={c.getValue()} /></span> }),
   col.accessor("identity", {
     header: "Identity",
     enableSorting: false,

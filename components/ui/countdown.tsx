@@ -2,12 +2,17 @@
 
 import { useEffect, useState } from "react";
 
-function format(ms: number): string {
+/** Time left as a person reads it: "11 days 23 h", "5 h 03 min", "12 min 05 s". */
+export function formatLeft(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  return h ? `${h}h ${String(m).padStart(2, "0")}m ${String(sec).padStart(2, "0")}s` : `${m}m ${String(sec).padStart(2, "0")}s`;
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (d) return `${d} ${d === 1 ? "day" : "days"}${h ? ` ${h} h` : ""}`;
+  if (h) return `${h} h ${two(m)} min`;
+  return `${m} min ${two(sec)} s`;
 }
 
 /** Time left until `until`, ticking every second; says "ending…" once the window is over. */
@@ -23,7 +28,7 @@ export function Countdown({ until }: { until: string }) {
   const left = end - now;
   return (
     <span data-testid="countdown" className={`tabular-nums ${left <= 0 ? "text-zinc-500" : left < 5 * 60_000 ? "text-amber-700" : "text-zinc-900"}`}>
-      {left <= 0 ? "ending…" : format(left)}
+      {left <= 0 ? "ending…" : formatLeft(left)}
     </span>
   );
 }

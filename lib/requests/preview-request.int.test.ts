@@ -53,7 +53,7 @@ describe("previewing a request", () => {
     const { entitlement } = await createIssuerAndEntitlement({ environment: "prod", riskTier: "critical" });
     const ask = { actor: owner, identityId: identity.id, entitlementId: entitlement.id, ticketRef: "OPS-2" };
     // Production write is capped at 30 minutes by policy; the entitlement itself allows an hour.
-    expect(await previewRequest({ ...ask, durationSec: 3600 })).toMatchObject({ durationSec: 1800, summary: expect.stringMatching(/Policy shortens it to 30m\.$/) });
+    expect(await previewRequest({ ...ask, durationSec: 3600 })).toMatchObject({ durationSec: 1800, summary: expect.stringMatching(/Policy shortens it to 30 min\.$/) });
     expect((await previewRequest({ ...ask, durationSec: 1200 })).summary).not.toMatch(/shortens/);
   });
 

@@ -8,13 +8,13 @@ import { humanDuration } from "@/lib/validation";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
-import { formatTime } from "@/components/ui/format";
 import { UserRolesForm } from "./_components/user-roles-form";
 import { CreateEntitlementForm, CreateIssuerForm } from "./_components/create-forms";
 import { ApiTokens } from "./_components/api-tokens";
 import { findApiTokens } from "@/lib/api-tokens/create-api-token";
 import { findTrustedIssuers } from "@/lib/workloads/create-trusted-issuer";
 import { WorkloadIssuers } from "./_components/workload-issuers";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -82,7 +82,7 @@ export default async function AdminPage() {
                       <Badge tone="green">healthy</Badge>
                     ) : (
                       <span className="text-red-700" title={i.lastHealthError ?? ""}>
-                        failing since {formatTime(i.lastHealthAt)}
+                        failing since <Time iso={i.lastHealthAt} />
                       </span>
                     )}
                   </td>
@@ -170,7 +170,7 @@ export default async function AdminPage() {
                     <div className="text-xs text-zinc-500">{u.email}</div>
                   </td>
                   <td className={`${td} text-xs`}>{u.teams.join(", ") || "—"}</td>
-                  <td className={`${td} whitespace-nowrap text-xs`}>{formatTime(u.lastSignInAt)}</td>
+                  <td className={`${td} whitespace-nowrap text-xs`}><Time iso={u.lastSignInAt} /></td>
                   <td className={td}>
                     <UserRolesForm userId={u.id} current={u.roles} label={u.email} />
                   </td>

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { formatTime } from "@/components/ui/format";
 import { CheckpointButton, VerifyButton } from "./_components/verify-button";
 import { getAuditCheckpointStatus } from "@/lib/audit-log/checkpoints";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -77,12 +78,12 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
         ) : (
           <>
             <span>
-              #{latest.seq} · {Number(latest.events).toLocaleString("en")} events · {formatTime(latest.createdAt)} · key <span className="font-mono text-xs">{latest.keyId}</span>
+              #{latest.seq} · {Number(latest.events).toLocaleString("en")} events · <Time iso={latest.createdAt} /> · key <span className="font-mono text-xs">{latest.keyId}</span>
             </span>
             {!latest.signatureValid ? (
               <span className="font-medium text-red-700">Signature not trusted</span>
             ) : latest.verifiedAt ? (
-              <span className="text-emerald-700">Verified {formatTime(latest.verifiedAt)}</span>
+              <span className="text-emerald-700">Verified <Time iso={latest.verifiedAt} /></span>
             ) : (
               <span className="text-amber-700">Not verified yet</span>
             )}
@@ -150,7 +151,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
               rows.map((e) => (
                 <tr key={e.id} className="align-top">
                   <td className="px-3 py-2 tabular-nums text-zinc-500">{e.seq}</td>
-                  <td className="whitespace-nowrap px-3 py-2">{formatTime(e.at)}</td>
+                  <td className="whitespace-nowrap px-3 py-2"><Time iso={e.at} /></td>
                   <td className="px-3 py-2">{e.actorLabel}</td>
                   <td className="px-3 py-2 font-mono text-xs">
                     <details>

@@ -3,8 +3,8 @@
 import { useTransition } from "react";
 import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
-import { formatTime } from "@/components/ui/format";
 import { createApiTokenAction, revokeApiTokenAction } from "../actions";
+import { Time } from "@/components/ui/time";
 
 type Token = { id: string; name: string; prefix: string; boundTo: string; scopes: string[]; expiresAt: string | null; revokedAt: string | null; lastUsedAt: string | null };
 const input = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm";
@@ -43,11 +43,11 @@ export function ApiTokens({ tokens, self }: { tokens: Token[]; self?: { email: s
                 </td>
                 <td className="px-3 py-2">{t.boundTo}</td>
                 <td className="px-3 py-2 text-xs">{t.scopes.join(", ")}</td>
-                <td className="px-3 py-2 text-xs">{formatTime(t.expiresAt)}</td>
-                <td className="px-3 py-2 text-xs">{formatTime(t.lastUsedAt)}</td>
+                <td className="px-3 py-2 text-xs"><Time iso={t.expiresAt} /></td>
+                <td className="px-3 py-2 text-xs"><Time iso={t.lastUsedAt} /></td>
                 <td className="px-3 py-2 text-right">
                   {t.revokedAt ? (
-                    <span className="text-xs text-zinc-500">revoked {formatTime(t.revokedAt)}</span>
+                    <span className="text-xs text-zinc-500">revoked <Time iso={t.revokedAt} /></span>
                   ) : (
                     <button disabled={revoking} onClick={() => start(async () => void (await revokeApiTokenAction({ tokenId: t.id })))} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
                       Revoke

@@ -5,8 +5,8 @@ import { findPolicyVersions } from "@/lib/policy/save-policies";
 import { findSimulationSubjects } from "@/lib/policy/find-simulation-subjects";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatTime } from "@/components/ui/format";
 import { PolicyEditor } from "./_components/policy-editor";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Policies" };
 
@@ -35,7 +35,7 @@ export default async function PoliciesPage() {
               <span>
                 v{v.version}: {v.comment}
               </span>
-              <span className="text-zinc-500">{formatTime(v.createdAt)}</span>
+              <span className="text-zinc-500"><Time iso={v.createdAt} /></span>
             </li>
           ))}
         </ul>

@@ -5,11 +5,12 @@ import { useRouter } from "next/navigation";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable, dataTableFeatures } from "@/components/data-table/data-table";
 import { Badge, StatusBadge } from "@/components/ui/badge";
-import { formatTime } from "@/components/ui/format";
 import { humanDuration } from "@/lib/validation";
 import type { RequestRow } from "@/lib/requests/find-requests";
 import type { Page } from "@/lib/listing";
 import { decideRequestsAction, requestContextAction } from "../actions";
+import { Time } from "@/components/ui/time";
+import { formatTime } from "@/components/ui/format";
 
 type Context = Extract<Awaited<ReturnType<typeof requestContextAction>>, { ok: true }>["data"];
 
@@ -390,7 +391,7 @@ export function ApprovalQueue(props: Props) {
                       <li key={g.id} className="flex justify-between gap-2">
                         <span>{g.entitlement}</span>
                         <span className="text-xs text-zinc-500">
-                          <StatusBadge value={g.status} /> {formatTime(g.issuedAt)}
+                          <StatusBadge value={g.status} /> <Time iso={g.issuedAt} />
                         </span>
                       </li>
                     ))}
@@ -405,7 +406,7 @@ export function ApprovalQueue(props: Props) {
                   <ul>
                     {drawer.openExceptions.map((x) => (
                       <li key={x.id}>
-                        {x.entitlement} <StatusBadge value={x.riskRating} /> until {formatTime(x.expiresAt)}
+                        {x.entitlement} <StatusBadge value={x.riskRating} /> until <Time iso={x.expiresAt} />
                       </li>
                     ))}
                   </ul>

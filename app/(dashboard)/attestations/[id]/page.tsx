@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatDate, formatTime } from "@/components/ui/format";
 import { CloseCampaignButton } from "./_components/close-campaign-button";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Attestation campaign" };
 
@@ -42,7 +43,7 @@ export default async function CampaignPage({ params }: PageProps<"/attestations/
               {c.overdue ? <Badge tone="red">overdue</Badge> : null}
             </dd>
             <dt className="text-zinc-500">Due</dt>
-            <dd>{formatTime(c.dueAt)}</dd>
+            <dd><Time iso={c.dueAt} /></dd>
             <dt className="text-zinc-500">Opened</dt>
             <dd>
               {formatDate(c.createdAt)} by {c.createdBy}

@@ -12,6 +12,7 @@ import { Countdown } from "@/components/ui/countdown";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { formatTime } from "@/components/ui/format";
 import { RenewForm, ResubmitForm, ReviewForm, RevokeForm } from "./_components/exception-forms";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Exception" };
 
@@ -37,7 +38,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
       <PageHeader title={`${e.entitlement.name} for ${e.identity.name}`} description={e.justification} />
       {e.overdue ? (
         <p role="alert" data-testid="exception-overdue" className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
-          Past its end ({formatTime(iso(e.expiresAt))}) and the standing access is not confirmed revoked yet: grant {g?.status.replaceAll("_", " ") ?? "missing"}
+          Past its end (<Time iso={iso(e.expiresAt)} />) and the standing access is not confirmed revoked yet: grant {g?.status.replaceAll("_", " ") ?? "missing"}
           {g?.lastError ? ` — ${g.lastError}` : ""}. The worker keeps retrying.
         </p>
       ) : null}
@@ -71,10 +72,10 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
             <dd className="whitespace-pre-line">{e.compensatingControls || "—"}</dd>
             <dt className="text-zinc-500">Proposed</dt>
             <dd>
-              by {e.proposedBy.name}, {formatTime(iso(e.createdAt))}
+              by {e.proposedBy.name}, <Time iso={iso(e.createdAt)} />
             </dd>
             <dt className="text-zinc-500">Requested end</dt>
-            <dd>{formatTime(iso(e.requestedEndAt))}</dd>
+            <dd><Time iso={iso(e.requestedEndAt)} /></dd>
             <dt className="text-zinc-500">Review cadence</dt>
             <dd>
               every {e.reviewCadenceDays} days{e.nextReviewAt ? ` · next ${formatTime(iso(e.nextReviewAt))}` : ""}
@@ -83,7 +84,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
               <>
                 <dt className="text-zinc-500">Last review</dt>
                 <dd>
-                  {e.reviewedBy.name}, {formatTime(iso(e.reviewedAt))}
+                  {e.reviewedBy.name}, <Time iso={iso(e.reviewedAt)} />
                   {e.reviewComment ? <span className="block text-zinc-600" data-testid="exception-review-comment">“{e.reviewComment}”</span> : null}
                 </dd>
               </>
@@ -91,24 +92,24 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
             <dt className="text-zinc-500">Risk accepted by</dt>
             <dd data-testid="exception-accepted-by">{e.acceptedBy ? `${e.acceptedBy.name}, ${formatTime(iso(e.acceptedAt))}` : "—"}</dd>
             <dt className="text-zinc-500">Ends</dt>
-            <dd>{formatTime(iso(e.expiresAt))}</dd>
+            <dd><Time iso={iso(e.expiresAt)} /></dd>
             {e.revokeRequestedAt ? (
               <>
                 <dt className="text-zinc-500">Ended early</dt>
                 <dd>
-                  by {e.revokedBy?.name ?? "—"}, {formatTime(iso(e.revokeRequestedAt))}
+                  by {e.revokedBy?.name ?? "—"}, <Time iso={iso(e.revokeRequestedAt)} />
                   {e.revokeComment ? <span className="block text-zinc-600">“{e.revokeComment}”</span> : null}
                 </dd>
               </>
             ) : null}
             <dt className="text-zinc-500">Closed</dt>
-            <dd>{formatTime(iso(e.endedAt))}</dd>
+            <dd><Time iso={iso(e.endedAt)} /></dd>
             {e.renewalOf ? (
               <>
                 <dt className="text-zinc-500">Renews</dt>
                 <dd>
                   <Link className="underline" href={`/exceptions/${e.renewalOf.id}`}>
-                    the exception ending {formatTime(iso(e.renewalOf.expiresAt ?? e.renewalOf.requestedEndAt))}
+                    the exception ending <Time iso={iso(e.renewalOf.expiresAt ?? e.renewalOf.requestedEndAt)} />
                   </Link>{" "}
                   ({e.renewalOf.status})
                 </dd>
@@ -122,7 +123,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
                     {e.renewals.map((r) => (
                       <li key={r.id}>
                         <Link className="underline" href={`/exceptions/${r.id}`}>
-                          proposed {formatTime(iso(r.createdAt))}
+                          proposed <Time iso={iso(r.createdAt)} />
                         </Link>{" "}
                         ({r.status.replaceAll("_", " ")})
                       </li>
@@ -148,7 +149,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
                   ) : null}
                 </dd>
                 <dt className="text-zinc-500">Issued</dt>
-                <dd>{formatTime(iso(g.issuedAt))}</dd>
+                <dd><Time iso={iso(g.issuedAt)} /></dd>
                 {e.mine && g.status === "active" && g.credentialWaiting ? (
                   <>
                     <dt className="text-zinc-500">Credential</dt>
@@ -178,7 +179,7 @@ export default async function ExceptionPage({ params }: PageProps<"/exceptions/[
           {reviewing ? (
             <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm">
               <h2 className="mb-1 font-semibold">Security review</h2>
-              <p className="mb-2 text-zinc-600">Accepting records you as the person who accepted the risk and issues the standing access until {formatTime(iso(e.requestedEndAt))}.</p>
+              <p className="mb-2 text-zinc-600">Accepting records you as the person who accepted the risk and issues the standing access until <Time iso={iso(e.requestedEndAt)} />.</p>
               {e.ruleProblem ? (
                 <p role="alert" className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-amber-900" data-testid="exception-rule-problem">
                   It cannot be accepted as it stands: {e.ruleProblem}. Ask for changes.

@@ -11,6 +11,7 @@ import { Countdown } from "@/components/ui/countdown";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { formatTime } from "@/components/ui/format";
 import { ExtendForm, ForceResolveForm, RevokeForm } from "./_components/grant-forms";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Grant" };
 
@@ -39,9 +40,9 @@ export default async function GrantPage({ params }: PageProps<"/grants/[id]">) {
               ) : null}
             </dd>
             <dt className="text-zinc-500">Issued</dt>
-            <dd>{formatTime(g.issuedAt?.toISOString())}</dd>
+            <dd><Time iso={g.issuedAt?.toISOString()} /></dd>
             <dt className="text-zinc-500">Window ends</dt>
-            <dd>{formatTime(g.expiresAt.toISOString())}</dd>
+            <dd><Time iso={g.expiresAt.toISOString()} /></dd>
             <dt className="text-zinc-500">Revoked</dt>
             <dd>
               {g.revokedAt ? `${formatTime(g.revokedAt.toISOString())} (${g.revokeReason?.replaceAll("_", " ")}, verified at the issuer)` : "—"}

@@ -10,6 +10,7 @@ import { Badge, StatusBadge } from "@/components/ui/badge";
 import { formatDate, formatTime } from "@/components/ui/format";
 import { StatusChangeForm } from "./_components/status-change-form";
 import { DelegateForm, WithdrawDelegationForm } from "./_components/delegation-forms";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -83,7 +84,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
             <dt className="text-zinc-500">Description</dt>
             <dd className="whitespace-pre-line">{i.description || none}</dd>
             <dt className="text-zinc-500">Registered</dt>
-            <dd>{formatTime(i.createdAt)}</dd>
+            <dd><Time iso={i.createdAt} /></dd>
             <dt className="text-zinc-500">API tokens</dt>
             <dd>{i.activeApiTokens} active</dd>
             {i.delegation.actsFor.length ? (
@@ -161,7 +162,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
         <Table head={["When", "From", "To", "By", "Why"]} rows={i.ownerHistory.length} empty="The owner has not changed since the identity was registered.">
           {i.ownerHistory.map((h) => (
             <tr key={h.id}>
-              <td className={`${td} whitespace-nowrap`}>{formatTime(h.at)}</td>
+              <td className={`${td} whitespace-nowrap`}><Time iso={h.at} /></td>
               <td className={td}>{h.from ?? "unowned"}</td>
               <td className={td}>{h.to ?? "unowned"}</td>
               <td className={td}>{h.by}</td>
@@ -214,8 +215,8 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
                   {g.breakGlass ? <Badge tone="red">break-glass</Badge> : null}
                 </span>
               </td>
-              <td className={`${td} whitespace-nowrap`}>{formatTime(g.issuedAt)}</td>
-              <td className={`${td} whitespace-nowrap`}>{formatTime(g.expiresAt)}</td>
+              <td className={`${td} whitespace-nowrap`}><Time iso={g.issuedAt} /></td>
+              <td className={`${td} whitespace-nowrap`}><Time iso={g.expiresAt} /></td>
               <td className={`${td} whitespace-nowrap`}>
                 {g.revokedAt ? `${formatTime(g.revokedAt)} (${g.revokeReason?.replaceAll("_", " ")})` : g.revokeReason ? `pending (${g.revokeReason.replaceAll("_", " ")})` : none}
               </td>
@@ -256,7 +257,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
               <td className={`${td} whitespace-nowrap`}>{formatDate(a.dueAt)}</td>
               <td className={td}>{a.decision ? <StatusBadge value={a.decision} /> : <span className="text-amber-800">open</span>}</td>
               <td className={td}>{a.attestedBy ?? none}</td>
-              <td className={`${td} whitespace-nowrap`}>{formatTime(a.attestedAt)}</td>
+              <td className={`${td} whitespace-nowrap`}><Time iso={a.attestedAt} /></td>
               <td className={`${td} text-zinc-600`}>{a.comment || none}</td>
             </tr>
           ))}
@@ -270,7 +271,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
           <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
             {i.audit.map((h) => (
               <li key={h.seq} className="grid grid-cols-[minmax(0,1fr)] gap-x-2 max-sm:border-b max-sm:border-zinc-100 max-sm:pb-1 sm:grid-cols-[11rem_14rem_minmax(0,1fr)] sm:gap-2">
-                <span className="text-zinc-500">{formatTime(h.at)}</span>
+                <span className="text-zinc-500"><Time iso={h.at} /></span>
                 <span className="font-mono text-xs">{h.action}</span>
                 <span className="truncate text-xs text-zinc-600" title={JSON.stringify(h.data)}>
                   {h.actor} {Object.keys(h.data).length ? JSON.stringify(h.data) : ""}

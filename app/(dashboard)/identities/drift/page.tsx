@@ -7,8 +7,8 @@ import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatTime } from "@/components/ui/format";
 import { DriftResolutions } from "./_components/drift-resolutions";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Drift" };
 export const dynamic = "force-dynamic";
@@ -29,7 +29,7 @@ export default async function DriftPage() {
         }
       />
       <p className="mb-4 text-sm text-zinc-600" data-testid="drift-summary">
-        Scanned {formatTime(report.scannedAt)}: {report.findings} finding{report.findings === 1 ? "" : "s"} across {report.issuers.filter((i) => i.supported).length} issuer
+        Scanned <Time iso={report.scannedAt} />: {report.findings} finding{report.findings === 1 ? "" : "s"} across {report.issuers.filter((i) => i.supported).length} issuer
         {report.issuers.filter((i) => i.supported).length === 1 ? "" : "s"} that can list what exists.
       </p>
       {report.issuers.length === 0 ? <EmptyState title="No issuer is configured">An admin adds issuers; those that can list their target are scanned here.</EmptyState> : null}

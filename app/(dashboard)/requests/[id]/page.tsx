@@ -8,12 +8,12 @@ import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Countdown } from "@/components/ui/countdown";
-import { formatTime } from "@/components/ui/format";
 import { LiveRefresh } from "@/components/ui/live-refresh";
 import { CancelButton, ReviewForm } from "./_components/request-controls";
 import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { getDecisionOptions } from "@/lib/requests/decision-options";
 import { DecisionControls } from "./_components/decision-controls";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Request" };
 
@@ -55,7 +55,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
             <dt className="text-zinc-500">Requested by</dt>
             <dd>{r.requesterUser?.name ?? "a workload"}</dd>
             <dt className="text-zinc-500">When</dt>
-            <dd>{formatTime(r.createdAt.toISOString())}</dd>
+            <dd><Time iso={r.createdAt.toISOString()} /></dd>
             <dt className="text-zinc-500">Window</dt>
             <dd>{humanDuration(r.durationSec)}</dd>
             <dt className="text-zinc-500">Environment · risk</dt>
@@ -84,7 +84,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
             {r.status === "pending" ? (
               <>
                 <dt className="text-zinc-500">Expires unanswered</dt>
-                <dd>{formatTime(r.expiresAt.toISOString())}</dd>
+                <dd><Time iso={r.expiresAt.toISOString()} /></dd>
               </>
             ) : null}
           </dl>
@@ -123,7 +123,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
             )
           ) : (
             <p>
-              Completed {formatTime(r.review.completedAt?.toISOString())}: {r.review.findings}
+              Completed <Time iso={r.review.completedAt?.toISOString()} />: {r.review.findings}
             </p>
           )}
         </section>

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { DrillScheduleForm, RunDrillButton } from "./_components/drill-controls";
+import { Time } from "@/components/ui/time";
 
 export const metadata: Metadata = { title: "Issuer" };
 
@@ -65,7 +66,7 @@ export default async function IssuerPage({ params }: { params: Promise<{ id: str
             ) : null}
             {drills.map((d) => (
               <tr key={d.id}>
-                <td className={td}>{formatTime(d.startedAt)}</td>
+                <td className={td}><Time iso={d.startedAt} /></td>
                 <td className={td}>{d.trigger}</td>
                 <td className={td}>
                   {d.ok === null ? <Badge>running</Badge> : d.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}
