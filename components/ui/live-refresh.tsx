@@ -31,7 +31,12 @@ export function LiveRefresh({ topics, fallbackSeconds = 15 }: { topics: string[]
     else {
       source = new EventSource(`/api/live?topics=${encodeURIComponent(key)}`);
       source.addEventListener("changed", refresh);
-      source.onopen = stopPolling;
+      // On every (re)connect, catch up once: what changed between the render and the stream opening
+      // (a grant issued a moment after the page was drawn) has no event of its own on this stream.
+      source.onopen = () => {
+        stopPolling();
+        refresh();
+      };
       source.onerror = startPolling;
     }
     return () => {
