@@ -15,5 +15,5 @@ export default function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|sign-in|forbidden|_next/|favicon.ico|.well-known/).*)"],
+  matcher: ["/((?!api/|sign-in|forbidden|_next/|favicon.ico|icon.svg|.well-known/).*)"],
 };

@@ -45,3 +45,21 @@ test("sign-out ends the session", async ({ page }) => {
   await page.goto("/audit");
   await expect(page).toHaveURL(/\/sign-in/);
 });
+
+test("the sign-in page is ready to type into, has the product's icon, and in the demo lists the demo accounts", async ({ page, request }) => {
+  await page.goto("/sign-in");
+  await expect(page.getByLabel("Email")).toBeFocused();
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(icon).toMatch(/^\/icon\.svg/);
+  const served = await request.get(icon!);
+  expect(served.status()).toBe(200);
+  expect(served.headers()["content-type"]).toContain("image/svg+xml");
+
+  const accounts = page.getByRole("region", { name: "Demo accounts" });
+  await expect(accounts).toContainText(DEMO_PASSWORD);
+  await expect(accounts.getByRole("button")).toHaveCount(7);
+  await accounts.getByRole("button", { name: /security@hourglass\.local/ }).click();
+  await expect(page.getByLabel("Email")).toHaveValue(demo.security);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+});

@@ -114,6 +114,7 @@ async function main() {
       setProcessEnv({ HOURGLASS_LOCAL_SIGNIN: "true" });
       say("local sign-in is on (embedded demo database); set HOURGLASS_LOCAL_SIGNIN=false to turn it off");
     }
+    if (!envIsSet("HOURGLASS_DEMO")) setProcessEnv({ HOURGLASS_DEMO: "true" });
     // The demo company's ops system, which the demo's signed-webhook issuer grants and revokes in.
     const opsPort = env.HOURGLASS_DEMO_OPS_PORT ?? server.port + 1;
     try {

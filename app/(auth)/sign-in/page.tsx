@@ -5,6 +5,8 @@ import { currentActor } from "@/lib/web/session";
 import { PasswordForm } from "./_components/password-form";
 import { Logo } from "@/components/ui/logo";
 import { signInWithSsoAction } from "./actions";
+import { findDemoAccounts } from "@/lib/users/find-demo-accounts";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -27,6 +29,7 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
   const next = typeof params.next === "string" ? params.next : "/";
   if (await currentActor()) redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
   const methods = signInMethods();
+  const demoAccounts = methods.local ? await findDemoAccounts() : [];
   const error =
     params.error === "SsoRefused"
       ? (ssoRefusals[typeof params.reason === "string" ? params.reason : ""] ?? "Your SSO account may not sign in to Hourglass.")
@@ -53,7 +56,7 @@ export default async function SignInPage({ searchParams }: PageProps<"/sign-in">
             </form>
           ) : null}
           {methods.sso && methods.local ? <div className="text-center text-xs uppercase text-zinc-400">or</div> : null}
-          {methods.local ? <PasswordForm next={next} /> : null}
+          {methods.local ? <PasswordForm next={next} demo={demoAccounts.length ? { accounts: demoAccounts, password: env.HOURGLASS_DEMO_PASSWORD } : undefined} /> : null}
           {!methods.sso && !methods.local ? (
             <p className="text-sm text-zinc-600">
               No sign-in method is configured. Set the <code>AUTH_OIDC_*</code> variables for single sign-on (see the
