@@ -151,6 +151,9 @@ async function prepareTargetDatabase(targetUrl: string): Promise<void> {
     await c.query("GRANT SELECT, INSERT, UPDATE ON public.orders TO orders_write");
     await c.query("GRANT USAGE ON SEQUENCE public.orders_id_seq TO orders_write");
     await c.query("GRANT SELECT ON public.payments TO payments_read");
+    // A reporting login someone made by hand long ago: standing access no grant or exception
+    // accounts for. The drift page finds it (and can attach it to an identity, adopt it, or revoke it).
+    await c.query(`DO $$ BEGIN CREATE ROLE svc_reporting_legacy LOGIN IN ROLE orders_read, payments_read; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
 
     const count = await c.query<{ n: string }>("SELECT count(*)::text AS n FROM public.orders");
     if (Number(count.rows[0].n) === 0) {
@@ -1212,6 +1215,34 @@ async function countAll(db: PrismaClient): Promise<SeedCounts> {
 }
 
 /** Writes the Northwind Logistics demo into `db`. Safe to run again: nothing is duplicated. */
+/**
+ * The seeded failing revocations stay failing once the worker retries them, for the reason their
+ * history gives: each grant's role exists in the target and owns a table, so PostgreSQL refuses to
+ * drop it (the driver disables the role, ends its sessions, and reports what blocks the drop). An
+ * operator clears it the way the error says, or force-resolves the grant.
+ */
+async function makeRevocationsStick(db: PrismaClient, targetUrl: string): Promise<number> {
+  const failing = await db.grant.findMany({
+    where: { status: { in: ["revoke_failed", "irrevocable"] }, issuer: { type: "postgres" }, issuerRef: { not: null } },
+    select: { issuerRef: true, status: true },
+    orderBy: { status: "asc" },
+  });
+  const c = new pg.Client({ connectionString: targetUrl });
+  await c.connect();
+  try {
+    for (const [i, g] of failing.entries()) {
+      const role = c.escapeIdentifier(g.issuerRef!);
+      const table = g.status === "irrevocable" && !failing.slice(0, i).some((x) => x.status === "irrevocable") ? "orders_fix_backup" : `orders_export_${i}`;
+      await c.query(`DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+      await c.query(`CREATE TABLE IF NOT EXISTS public.${c.escapeIdentifier(table)} (LIKE public.orders)`);
+      await c.query(`ALTER TABLE public.${c.escapeIdentifier(table)} OWNER TO ${role}`);
+    }
+  } finally {
+    await c.end();
+  }
+  return failing.length;
+}
+
 export async function seedDemo(db: PrismaClient, opts: SeedDemoOptions = {}): Promise<SeedDemoResult> {
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
@@ -1243,6 +1274,10 @@ export async function seedDemo(db: PrismaClient, opts: SeedDemoOptions = {}): Pr
   const created: SeedCounts = { ...staticCreated };
   if (historyCreated) {
     for (const [k, v] of Object.entries(historyCreated)) created[k] = (created[k] ?? 0) + v;
+  }
+  if (historyCreated && target.status === "ready") {
+    const stuck = await makeRevocationsStick(db, targetUrl);
+    log(`target: ${stuck} failing revocations made real (their roles own objects)`);
   }
   const totals = await countAll(db);
   const elapsedMs = Date.now() - started;

@@ -18,11 +18,11 @@ export default async function OverviewPage() {
   const stats = [
     o.pendingRequests !== null && { label: "Pending requests", value: o.pendingRequests, href: "/approvals", tone: "amber" as const },
     o.myPendingRequests !== null && { label: "My pending requests", value: o.myPendingRequests, href: "/requests" },
-    o.activeGrants !== null && { label: "Active grants", value: o.activeGrants, href: "/grants" },
+    o.activeGrants !== null && { label: "Active grants", value: o.activeGrants, href: "/grants?status=active" },
     o.failingRevocations !== null && {
       label: "Failing revocations",
       value: o.failingRevocations,
-      href: "/grants?status=revoke_failed",
+      href: "/grants?status=failing",
       tone: "red" as const,
       hint: "Grants whose revoke has not been confirmed",
     },

@@ -20,14 +20,14 @@ export default async function GrantsPage({ searchParams }: PageProps<"/grants">)
   const sp = await searchParams;
   const params = parseListParams(sp, { sortable: grantSortable, defaultSort: "expiresAt", defaultDir: "asc" });
   // No status in the URL: the live grants. "any" means every state.
-  const status = parseEnumParam(sp, "status", [...statuses, "any"] as const);
+  const status = parseEnumParam(sp, "status", [...statuses, "any", "failing"] as const);
   const id = (key: string) => {
     const v = parseTextParam(sp, key, 40);
     return v && uuid.test(v) ? v : undefined;
   };
   const endsBefore = parseTextParam(sp, "endsBefore", 10);
   const filters: GrantFilters = {
-    ...(status === "any" ? {} : status ? { status } : { statuses: LIVE_GRANT_STATUSES }),
+    ...(status === "any" ? {} : status === "failing" ? { statuses: ["revoke_failed", "irrevocable"] } : status ? { status } : { statuses: LIVE_GRANT_STATUSES }),
     identity: parseTextParam(sp, "identity", 200),
     entitlementId: id("entitlement"),
     issuerId: id("issuer"),
@@ -44,7 +44,7 @@ export default async function GrantsPage({ searchParams }: PageProps<"/grants">)
       <FilterBar
         search={{ key: "identity", placeholder: "Identity name" }}
         filters={[
-          { key: "status", label: "Status", fallback: "live", options: [{ value: "live", label: "live" }, { value: "any", label: "any" }, ...options(statuses)] },
+          { key: "status", label: "Status", fallback: "live", options: [{ value: "live", label: "live" }, { value: "any", label: "any" }, { value: "failing", label: "revoke failing (any)" }, ...options(statuses)] },
           { key: "environment", label: "Environment", options: options(environments) },
           { key: "entitlement", label: "Entitlement", options: choices.entitlements.map((e) => ({ value: e.id, label: e.name })) },
           { key: "issuer", label: "Issuer", options: choices.issuers.map((i) => ({ value: i.id, label: i.name })) },
