@@ -24,7 +24,10 @@ test("the demo keeps a drift finding, a failing revoke and an irrevocable grant 
 
   // Retried now, a failing revoke fails again, for the reason the target gives.
   const retry = failing.find((g) => g.status === "revoke_failed")!;
-  await withDb((c) => c.query(`UPDATE "Grant" SET "nextAttemptAt" = now() WHERE id = $1; SELECT pg_notify('hourglass_wake', 'grant.revoking')`, [retry.id]));
+  await withDb(async (c) => {
+    await c.query(`UPDATE "Grant" SET "nextAttemptAt" = now() WHERE id = $1`, [retry.id]);
+    await c.query(`SELECT pg_notify('hourglass_wake', 'grant.revoking')`);
+  });
   await expect
     .poll(async () => withDb(async (c) => (await c.query(`SELECT status::text AS status, attempts, "lastError" AS error FROM "Grant" WHERE id = $1`, [retry.id])).rows[0]), { timeout: 60_000 })
     .toMatchObject({ status: "revoke_failed", attempts: retry.attempts + 1, error: expect.stringMatching(/cannot be dropped because objects depend on it/) });
