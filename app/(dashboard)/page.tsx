@@ -8,12 +8,13 @@ import { can } from "@/lib/authz";
 import { findOpenBreakGlassReviews } from "@/lib/requests/complete-break-glass-review";
 import { formatTime } from "@/components/ui/format";
 import { Time } from "@/components/ui/time";
+import { getMyWork } from "@/lib/overview/get-my-work";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requireActor();
-  const o = await getOverview({ actor });
+  const [o, work] = await Promise.all([getOverview({ actor }), getMyWork({ actor })]);
   const reviews = can(actor, "break_glass:review") ? await findOpenBreakGlassReviews({ actor }) : [];
   const stats = [
     o.pendingRequests !== null && { label: "Pending requests", value: o.pendingRequests, href: "/approvals", tone: "amber" as const },
@@ -36,6 +37,38 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title={`Hello, ${actor.name.split(" ")[0]}`} description="Temporary privilege for machines: who holds what, until when, and proof that it ended." />
+      <section className="mb-8" aria-labelledby="needs-you">
+        <h2 id="needs-you" className="mb-2 font-semibold">
+          Needs you now
+        </h2>
+        {work.length ? (
+          <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm" data-testid="my-work">
+            {work.map((w) => (
+              <li key={w.key} data-testid={`work-${w.key}`}>
+                <Link href={w.href} className="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3 hover:bg-zinc-50">
+                  <span>
+                    <span className={`mr-2 inline-block min-w-8 rounded-full px-2 py-0.5 text-center text-xs font-semibold tabular-nums ${w.tone === "red" ? "bg-red-100 text-red-800" : w.tone === "amber" ? "bg-amber-100 text-amber-900" : "bg-zinc-100 text-zinc-700"}`}>
+                      {w.count.toLocaleString("en")}
+                    </span>
+                    <span className="font-medium">{w.label}</span>
+                  </span>
+                  {w.oldestAt ? (
+                    <span className="text-xs text-zinc-500">
+                      {w.key === "attest" ? "first due " : w.key === "failing" ? "oldest ended " : "oldest "}
+                      <Time iso={w.oldestAt} />
+                    </span>
+                  ) : null}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600" data-testid="my-work">
+            Nothing waits for you right now.
+          </p>
+        )}
+      </section>
+      {stats.length ? <h2 className="mb-2 font-semibold">Across Hourglass</h2> : null}
       {stats.length ? (
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="overview-stats">
           {stats.map((s) => (
@@ -46,7 +79,7 @@ export default async function OverviewPage() {
         <p className="text-sm text-zinc-600">Your roles open no area yet. Ask an administrator for a role.</p>
       )}
       {reviews.length ? (
-        <section className="mt-8">
+        <section className="mt-8" id="open-reviews">
           <h2 className="mb-2 font-semibold text-red-800">Break-glass uses waiting for review</h2>
           <ul className="divide-y divide-zinc-100 rounded-lg border border-red-200 bg-white text-sm" data-testid="open-reviews">
             {reviews.map((r) => (
