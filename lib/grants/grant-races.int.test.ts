@@ -13,6 +13,8 @@ import { revokeDueGrants } from "./revoke-due-grants";
 import { revokeGrant } from "./revoke-grant";
 import { closeAllDrivers } from "../issuers/registry";
 import { roleNameFor } from "../issuers/postgres";
+import { probeUnhealthyIssuers } from "../issuers/issuer-health";
+import { withAdminClient } from "../testing/database";
 
 // Issue and revoke of one grant racing each other, and issuer calls slower than a claim's lease,
 // against a real PostgreSQL target reached through a proxy that can stall or slow the network.
@@ -126,5 +128,33 @@ describe("an issuer slower than the lease", () => {
     expect(g).toMatchObject({ status: "revoked", attempts: 1 });
     expect(await getDb().auditEvent.count({ where: { subjectId: grant.id, action: "grant.revoked" } })).toBe(1);
     expect(await target.liveRoles()).not.toContain(roleNameFor(grant.id));
+  });
+});
+
+describe("a revoke the target refuses for one grant", () => {
+  it("keeps its own retry schedule and leaves the issuer healthy: no probe makes it due again at once", async () => {
+    // The earlier stalls in this file left work behind and the issuer marked down; it is up now.
+    await drainRevokes();
+    await getDb().issuer.updateMany({ data: { lastHealthOk: true, lastHealthError: null } });
+    const grant = await newIssuingGrant();
+    await issueDueGrants({ db: getDb() });
+    const issued = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(issued.status).toBe("active");
+    // Someone made the grant's role own a table: PostgreSQL refuses DROP ROLE.
+    await withAdminClient(target.db, (c) => c.query(`CREATE TABLE blocked_${issued.issuerRef} (x int); ALTER TABLE blocked_${issued.issuerRef} OWNER TO ${issued.issuerRef}`));
+    await revokeGrant({ actor: requester, grantId: grant.id, comment: "job done" });
+    expect(await revokeDueGrants({ db: getDb() })).toBeGreaterThan(0);
+    const failed = await getDb().grant.findUniqueOrThrow({ where: { id: grant.id }, include: { issuer: true } });
+    expect(failed).toMatchObject({ status: "revoke_failed", attempts: 1, lastError: expect.stringMatching(/cannot be dropped/) });
+    expect(failed.issuer.lastHealthOk).not.toBe(false);
+    // A health round finds nothing to recover, so the retry stays where the backoff put it.
+    expect(await probeUnhealthyIssuers({ db: getDb() })).toBe(0);
+    expect((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).nextAttemptAt).toEqual(failed.nextAttemptAt);
+    expect(await revokeDueGrants({ db: getDb() })).toBe(0);
+    // Cleaned up the way the error says: the next attempt completes.
+    await withAdminClient(target.db, (c) => c.query(`DROP TABLE blocked_${issued.issuerRef}`));
+    await drainRevokes();
+    expect((await getDb().grant.findUniqueOrThrow({ where: { id: grant.id } })).status).toBe("revoked");
+    expect(await target.liveRoles()).not.toContain(issued.issuerRef);
   });
 });

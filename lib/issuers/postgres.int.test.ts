@@ -405,7 +405,7 @@ describe("revoke", () => {
     const c = await login(connString(res));
     await admin((a) => a.query(`CREATE TABLE owned_${suffix} (x int); ALTER TABLE owned_${suffix} OWNER TO ${res.reference}`));
 
-    await expectIssuerError(driver.revoke(ref), "transient", /cannot be dropped.*REASSIGN OWNED/s);
+    await expectIssuerError(driver.revoke(ref), "permanent", /cannot be dropped.*REASSIGN OWNED/s);
     const row = await roleRow(res.reference);
     expect(row.rolcanlogin).toBe(false);
     expect(row.groups).toEqual([]);

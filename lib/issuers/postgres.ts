@@ -202,7 +202,9 @@ function isDuplicateRole(e: unknown): boolean {
 
 /**
  * DROP ROLE refused because objects depend on the role (SQLSTATE 2BP01): it cannot log in, holds no
- * group and has no sessions, but it still exists. Retried until someone cleans up.
+ * group and has no sessions, but it still exists. Retried on the grant's schedule until someone
+ * cleans up. Not an outage: the server answered, so the issuer is not marked unhealthy — which
+ * would make every failing revoke through it due again the moment a probe finds it healthy.
  */
 function cannotDrop(role: string, e: unknown): IssuerError {
   const detail = ((e as { detail?: string }).detail ?? "").split("\n");
@@ -211,7 +213,7 @@ function cannotDrop(role: string, e: unknown): IssuerError {
     `PostgreSQL issuer: role ${role} was disabled (NOLOGIN, group memberships revoked, sessions ended) but cannot be dropped because ` +
       `objects depend on it${shown ? ` (${shown})` : ""}. Run REASSIGN OWNED BY ${role} TO <owner>; DROP OWNED BY ${role} ` +
       `in each database concerned, then the revoke completes on its next attempt.`,
-    "transient",
+    "permanent",
     { cause: e },
   );
 }

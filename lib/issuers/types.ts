@@ -98,6 +98,12 @@ export interface IssuerDriver {
   close?(): Promise<void>;
 }
 
+/**
+ * An issuer's refusal. `transient`: the issuer could not be reached or answered as down (the
+ * issuer is marked unhealthy; its failing revokes are retried as soon as it is back). `permanent`:
+ * the issuer answered and refused this one call (an issue fails; a revoke keeps its own retry
+ * schedule, the issuer stays healthy).
+ */
 export class IssuerError extends Error {
   constructor(
     message: string,
