@@ -34,7 +34,7 @@ test("the demo keeps a drift finding, a failing revoke and an irrevocable grant 
     .poll(async () => withDb(async (c) => (await c.query(`SELECT status::text AS status, attempts, "lastError" AS error FROM "Grant" WHERE id = $1`, [retry.id])).rows[0]), { timeout: 60_000 })
     .toMatchObject({ status: retry.status, attempts: retry.attempts + 1, error: expect.stringMatching(/cannot be dropped because objects depend on it/) });
   // And only once: the failure keeps its schedule instead of being retried again at once.
-  await new Promise((r) => setTimeout(r, 5000));
+  await new Promise((r) => setTimeout(r, 2000));
   expect((await withDb((c) => c.query(`SELECT attempts FROM "Grant" WHERE id = $1`, [retry.id]))).rows[0].attempts).toBe(retry.attempts + 1);
 
   await signIn(page, demo.security);
