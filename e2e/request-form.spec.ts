@@ -37,6 +37,9 @@ test("the form says what policy will decide before submit, and a refused request
   // Previews wrote nothing.
   expect(await withDb(async (c) => Number((await c.query(`SELECT count(*) FROM "AccessRequest"`)).rows[0].count))).toBe(requestsBefore);
 
+  // A preset fills the minutes.
+  await page.getByRole("group", { name: "Common durations" }).getByRole("button", { name: "2 h" }).click();
+  await expect(page.getByLabel("For how long (minutes)")).toHaveValue("120");
   // Submitted anyway: refused at once, as the form said.
   await page.getByLabel("For how long (minutes)").fill("20");
   await page.getByLabel("Justification").fill("Check the nightly export against the ledger");

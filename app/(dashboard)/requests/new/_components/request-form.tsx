@@ -5,6 +5,7 @@ import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
 import type { RequestPreview } from "@/lib/requests/preview-request";
 import { createRequestAction, previewRequestAction } from "../../actions";
+import { humanDuration } from "@/lib/validation";
 
 type Option = { id: string; name: string; kind: string; environment: string };
 type Entitlement = {
@@ -30,6 +31,9 @@ export type RequestDraft = {
   incidentRef?: string;
   changeRef?: string;
 };
+
+/** One click for the windows people ask for most; the field takes any number of minutes. */
+const DURATION_PRESETS = [15, 30, 60, 120, 240, 480];
 
 const input = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm focus:border-zinc-900 focus:outline-none";
 
@@ -141,6 +145,22 @@ export function RequestForm({
         />
         {fieldError("durationSec") ? <span className="text-xs text-red-700">{fieldError("durationSec")}</span> : null}
       </label>
+      <div className="-mt-3 flex flex-wrap gap-1" role="group" aria-label="Common durations">
+        {DURATION_PRESETS.filter((m) => m <= (breakGlass ? Math.min(60, maxMin) : maxMin)).map((m) => (
+          <button
+            key={m}
+            type="button"
+            onClick={() => {
+              const field = preview.formRef.current?.elements.namedItem("durationMin");
+              if (field instanceof HTMLInputElement) field.value = String(m);
+              preview.ask();
+            }}
+            className="rounded-full border border-zinc-300 px-2.5 py-0.5 text-xs hover:bg-zinc-100"
+          >
+            {humanDuration(m * 60)}
+          </button>
+        ))}
+      </div>
       <label className="block">
         <span className="text-sm font-medium">Justification</span>
         <textarea
