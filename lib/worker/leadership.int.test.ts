@@ -79,6 +79,16 @@ describe("cluster leadership", { timeout: 120_000 }, () => {
     expect((await getHealth()).worker.leader?.id).toBe(idOf(standby));
   });
 
+  it("a leader that stops (SIGTERM) releases the lock, the standby takes over, and no claim is left behind", async () => {
+    const { leader, standby } = await leaderAndStandby();
+    const stoppedAt = Date.now();
+    await leader.stop();
+    await waitFor("the standby to take over", leads(standby), 30_000, 25);
+    console.log(`[leadership] leader stopped: hand-over in ${Date.now() - stoppedAt} ms`);
+    expect(count(leader, "handing over the cluster lanes")).toBe(1);
+    expect(await leaders()).toEqual([idOf(standby)]);
+  });
+
   it("a leader cut off from the database steps down, the standby takes over, and the healed one stands by", async () => {
     const proxy = await startTcpProxy(Number(new URL(database.url).port));
     proxies.push(proxy);
