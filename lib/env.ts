@@ -64,6 +64,9 @@ const schema = z.object({
   HOURGLASS_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   /** A demo: the sign-in page lists the demo accounts (set by `npm start` on the embedded, seeded database). */
   HOURGLASS_DEMO: bool,
+  /** The machine API's per-token rate limit, shared by every replica: requests per second, and at once. */
+  HOURGLASS_API_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(100),
+  HOURGLASS_API_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Seed demo data into an empty external database too (the embedded one is always seeded). */
   HOURGLASS_SEED: bool,
   /** Initial old-generation size of the web server's V8 heap, in MB (fewer full collections under load); 0 leaves V8's default. */

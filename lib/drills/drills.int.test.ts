@@ -216,7 +216,7 @@ describe("drill schedule", () => {
 
 describe("drills over the machine API", () => {
   async function call(method: "GET" | "POST" | "PATCH", id: string, token: string, body?: string) {
-    resetRateLimits();
+    await resetRateLimits();
     const mod = await import("../../app/api/v1/issuers/[id]/drills/route");
     const req = new Request(`http://hourglass.test/api/v1/issuers/${encodeURIComponent(id)}/drills`, {
       method,

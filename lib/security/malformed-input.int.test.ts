@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function send(route: ApiRoute, opts: { query?: string; raw?: string }): Promise<{ status: number; text: string }> {
-  resetRateLimits();
+  await resetRateLimits();
   const url = `http://hourglass.test/api/v1${route.key.split(" ")[1].replaceAll("[id]", NOBODY)}${opts.query ?? ""}`;
   const hasBody = route.method !== "GET";
   const res = await route.handler(

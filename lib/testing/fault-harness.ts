@@ -20,6 +20,9 @@ export function spawnWorker(opts: { databaseUrl: string; leaseMs: number; clockO
     cwd: ROOT,
     env: childEnv({ DATABASE_URL: opts.databaseUrl, DATABASE_POOL_SIZE: "20", HOURGLASS_LEASE_MS: String(opts.leaseMs), HOURGLASS_TEST_CLOCK_OFFSET_MS: String(opts.clockOffsetMs ?? 0), ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: tsx runs the worker in a child node process, and -9 must reach that
+    // process too (killing only tsx leaves the worker running, orphaned, holding its connections).
+    detached: true,
   });
   let out = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -38,7 +41,7 @@ export function spawnWorker(opts: { databaseUrl: string; leaseMs: number; clockO
     ready,
     output: () => out,
     kill9: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
       await exited;
     },
     stop: async () => {

@@ -63,7 +63,7 @@ export function apiRoute(handler: Handler, opts: { idempotent?: boolean } = {}) 
     let stopHolding: (() => void) | undefined;
     try {
       const auth = await authenticateBearer(req.headers.get("authorization"));
-      const wait = takeToken(auth.tokenId);
+      const wait = await takeToken(auth.tokenId);
       if (wait > 0) {
         return jsonError(new AppError("rate_limited", "Too many requests for this token; retry later"), { "Retry-After": String(Math.ceil(wait / 1000)) });
       }

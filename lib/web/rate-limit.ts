@@ -1,25 +1,32 @@
-// Per-token rate limit: a token bucket in each process (RATE per second, BURST at once). With
-// several replicas the effective limit is per replica; a shared limit would live in PostgreSQL.
+import { getDb, type Db } from "../db";
+import { env } from "../env";
 
-export const RATE_PER_SECOND = 100;
-export const BURST = 200;
+// Per-token rate limit: a token bucket per API token (a rate per second, a burst at once), kept in
+// PostgreSQL so that every replica takes from the same bucket: N replicas allow the limit, not N
+// times it (HOURGLASS_API_RATE_PER_SECOND, HOURGLASS_API_BURST). One statement per call: the row
+// lock serializes takers of one token (exact, never over), and time is the database's clock, so
+// replicas whose clocks differ still agree.
 
-const buckets = new Map<string, { tokens: number; at: number }>();
-
-/** Takes one request from the token's bucket; returns 0 if allowed, else milliseconds to wait. */
-export function takeToken(tokenId: string, now = Date.now(), rate = RATE_PER_SECOND, burst = BURST): number {
-  const b = buckets.get(tokenId) ?? { tokens: burst, at: now };
-  b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * rate);
-  b.at = now;
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
-    buckets.set(tokenId, b);
-    return 0;
-  }
-  buckets.set(tokenId, b);
-  return Math.ceil(((1 - b.tokens) / rate) * 1000);
+/**
+ * Takes one request from the token's bucket; resolves to 0 if allowed, else milliseconds to wait.
+ * `now` (epoch ms) replaces the database's clock, for tests of the refill.
+ */
+export async function takeToken(tokenId: string, now?: number, rate = env.HOURGLASS_API_RATE_PER_SECOND, burst = env.HOURGLASS_API_BURST, db: Db = getDb()): Promise<number> {
+  // The refilled level, as of now: what the bucket held, plus what accrued since, up to the burst.
+  const [row] = await db.$queryRaw<{ tokens: number; allowed: boolean }[]>`
+    WITH t AS (SELECT coalesce(${now ?? null}::float8, extract(epoch FROM clock_timestamp()) * 1000) AS now)
+    INSERT INTO "RateLimitBucket" AS b (key, tokens, "atMs", allowed)
+    SELECT ${tokenId}, ${burst}::float8 - 1, t.now, true FROM t
+    ON CONFLICT (key) DO UPDATE SET
+      tokens = least(${burst}::float8, b.tokens + greatest(0, EXCLUDED."atMs" - b."atMs") / 1000 * ${rate}::float8)
+             - CASE WHEN least(${burst}::float8, b.tokens + greatest(0, EXCLUDED."atMs" - b."atMs") / 1000 * ${rate}::float8) >= 1 THEN 1 ELSE 0 END,
+      "atMs" = greatest(b."atMs", EXCLUDED."atMs"),
+      allowed = least(${burst}::float8, b.tokens + greatest(0, EXCLUDED."atMs" - b."atMs") / 1000 * ${rate}::float8) >= 1
+    RETURNING tokens, allowed`;
+  return row.allowed ? 0 : Math.ceil(((1 - row.tokens) / rate) * 1000);
 }
 
-export function resetRateLimits(): void {
-  buckets.clear();
+/** Empties every bucket (tests that call the API many times start each case from a full bucket). */
+export async function resetRateLimits(db: Db = getDb()): Promise<void> {
+  await db.rateLimitBucket.deleteMany();
 }

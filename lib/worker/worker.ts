@@ -20,10 +20,14 @@ import { checkpointAuditOnSchedule, nextAuditCheckpointDue } from "../audit-log/
 import { exportCheckpointsToUrl, nextCheckpointExportDue } from "../audit-log/export-checkpoints";
 import { databaseClockOffsetMs } from "../grants/lease";
 import { nextDrillDue, runDueDrills } from "../drills/schedule";
+import { startLeadership, type Leadership } from "./leadership";
 
 // The durable worker: all its state lives in PostgreSQL, so any number of processes can run it.
 // Each lane sleeps until its next due instant (or a NOTIFY from a change), never on a coarse poll,
 // and lanes run side by side so a slow notification never delays a revocation.
+// Per-row work (issue, revoke, expiry, notifications) is claimed row by row and runs on every
+// worker in parallel; housekeeping that is for the whole cluster runs on the leader only
+// (lib/worker/leadership.ts), so N replicas do not re-check policy or probe issuers N times.
 
 export type Lane = {
   name: string;
@@ -31,6 +35,8 @@ export type Lane = {
   run: (db: Db, now: Date) => Promise<number>;
   /** The next instant this lane has work (on the database's clock), or null when nothing is scheduled. */
   next: (db: Db, now: Date) => Promise<Date | null>;
+  /** Once per cluster: only the worker holding the leadership lock runs it. */
+  cluster?: boolean;
 };
 
 const earliest = (...dates: (Date | null)[]) => dates.reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
@@ -41,31 +47,33 @@ const FULL_HEALTH_MS = 60_000;
 export const lanes: Lane[] = [
   // Grants are claimed, leased and revoked on the database's clock (now() in SQL).
   { name: "revoke", run: (db) => revokeDueGrants({ db }), next: nextRevokeDue },
-  { name: "policy-drift", run: (db, now) => reevaluateGrants({ db, now }), next: async () => nextReevaluation() },
+  { name: "policy-drift", run: (db, now) => reevaluateGrants({ db, now }), next: async () => nextReevaluation(), cluster: true },
   {
     name: "issue",
     run: async (db) => (await issueDueGrants({ db })) + (await syncExtensions({ db })),
     next: nextIssueDue,
   },
-  {
-    name: "requests",
-    run: async (db, now) => (await expireRequests({ db, now })) + (await remindRequests({ db, now })),
-    next: async (db) => earliest(await nextRequestExpiry(db), await nextReminderDue(db)),
-  },
+  { name: "requests", run: (db, now) => expireRequests({ db, now }), next: nextRequestExpiry },
   { name: "notify", run: (db, now) => deliverNotifications({ db, now }), next: nextNotificationDue },
+  { name: "exceptions", run: (db, now) => closeEndedExceptions({ db, now }), next: nextExceptionCloseDue },
+  // Reminders and escalations of requests and exceptions (each row is still claimed, so a brief
+  // overlap of two leaders during a hand-over sends nothing twice).
   {
-    name: "exceptions",
-    run: async (db, now) => (await closeEndedExceptions({ db, now })) + (await remindExpiringExceptions({ db, now })),
-    next: async (db) => earliest(await nextExceptionCloseDue(db), await nextExceptionReminderDue(db)),
+    name: "reminders",
+    run: async (db, now) => (await remindRequests({ db, now })) + (await remindExpiringExceptions({ db, now })),
+    next: async (db) => earliest(await nextReminderDue(db), await nextExceptionReminderDue(db)),
+    cluster: true,
   },
-  { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation },
-  { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune },
-  // Revocation drills: each issuer's canary, once per cluster per interval.
-  { name: "drills", run: (db) => runDueDrills({ db }), next: nextDrillDue },
-  { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue },
-  { name: "audit-checkpoint-export", run: (db) => exportCheckpointsToUrl({ db }), next: nextCheckpointExportDue },
+  { name: "attestations", run: (db, now) => escalateCampaigns({ db, now }), next: nextCampaignEscalation, cluster: true },
+  { name: "deny-list", run: (db) => pruneRevokedTokens(db), next: nextRevokedTokenPrune, cluster: true },
+  // Revocation drills: each issuer's canary, once per cluster per interval (on the leader; the
+  // issuer's lease in its row still guards a hand-over).
+  { name: "drills", run: (db) => runDueDrills({ db }), next: nextDrillDue, cluster: true },
+  { name: "audit-checkpoint", run: (db) => checkpointAuditOnSchedule({ db }), next: nextAuditCheckpointDue, cluster: true },
+  { name: "audit-checkpoint-export", run: (db) => exportCheckpointsToUrl({ db }), next: nextCheckpointExportDue, cluster: true },
   {
     name: "issuer-health",
+    cluster: true,
     run: async (db) => {
       if (Date.now() - lastFullHealthCheck >= FULL_HEALTH_MS) {
         lastFullHealthCheck = Date.now();
@@ -83,7 +91,7 @@ const HEARTBEAT_MS = 10_000;
 /** Upper bound on a sleep, so a missed notification (dropped connection) costs at most this long. */
 const MAX_SLEEP_MS = 30_000;
 
-export type WorkerHandle = { id: string; stop: () => Promise<void>; wake: () => void };
+export type WorkerHandle = { id: string; stop: () => Promise<void>; wake: () => void; /** Whether this process runs the cluster lanes now. */ leading: () => boolean };
 
 export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?: Lane[] } = {}): WorkerHandle {
   const db = opts.db ?? getDb();
@@ -97,6 +105,22 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
   let listener: pg.Client | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let heartbeatStop: (() => void) | undefined;
+  const selected = opts.lanes ?? lanes;
+  // Since when this process leads (the database's clock), written to its heartbeat at each change.
+  let leaderSince: Date | null = null;
+  const beat = () => db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid, leaderSince }, update: { beatAt: new Date(dbNow()), leaderSince } });
+  const leadership: Leadership | undefined = selected.some((l) => l.cluster)
+    ? startLeadership({
+        name: id,
+        log,
+        onChange: (leading) => {
+          leaderSince = leading ? new Date(dbNow()) : null;
+          beat().catch((e) => log(`heartbeat: ${(e as Error).message}`));
+          // The cluster lanes waiting for leadership look now.
+          if (leading) wake();
+        },
+      })
+    : undefined;
 
   // Per lane: when its current sleep ends, how to end it early, and the earliest instant announced
   // since it last looked at the database (a wake that arrives while it is busy is not lost).
@@ -151,6 +175,11 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
     states.push(st);
     await clockKnown;
     while (!stopped) {
+      if (lane.cluster && !leadership?.leading()) {
+        // A standby's cluster lane waits; gaining leadership wakes it.
+        await sleep(st, dbNow() + MAX_SLEEP_MS);
+        continue;
+      }
       try {
         st.announced = Infinity;
         const handled = await lane.run(db, new Date(dbNow()));
@@ -172,7 +201,7 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
     while (!stopped) {
       try {
         clockOffsetMs = await databaseClockOffsetMs(db);
-        await db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { beatAt: new Date(dbNow()) } });
+        await beat();
       } catch (e) {
         if (!stopped) log(`heartbeat: ${(e as Error).message}`);
       }
@@ -188,18 +217,20 @@ export function startWorker(opts: { db?: Db; log?: (msg: string) => void; lanes?
     (o) => void (clockOffsetMs = o),
     () => undefined,
   );
-  const running = [heartbeat(), ...(opts.lanes ?? lanes).map(runLane)];
+  const running = [heartbeat(), ...selected.map(runLane)];
   log(`started ${id}`);
 
   return {
     id,
     wake,
+    leading: () => leadership?.leading() ?? false,
     stop: async () => {
       stopped = true;
       wake();
       clearTimeout(heartbeatTimer);
       heartbeatStop?.();
       await Promise.allSettled(running);
+      await leadership?.stop();
       await listener?.end().catch(() => undefined);
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined);
     },
