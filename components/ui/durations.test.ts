@@ -22,3 +22,12 @@ describe("times for people", () => {
     expect(relativeTime(now - 15 * 86400_000, now)).toBeNull();
   });
 });
+
+describe("a moment in the viewer's zone", () => {
+  it("formats with and without the zone's name (Intl refuses some option mixes: this would throw)", async () => {
+    const { formatLocal } = await import("./time");
+    const at = new Date("2026-12-03T14:05:00Z");
+    expect(formatLocal(at, false)).toMatch(/3 Dec 2026.*\d\d:\d\d/);
+    expect(formatLocal(at, true)).toMatch(/3 Dec 2026.*\d\d:\d\d.*(UTC|GMT)/);
+  });
+});

@@ -4,6 +4,11 @@ import { useEffect, useState } from "react";
 import { formatTime } from "./format";
 import { relativeTime } from "./relative-time";
 
+/** "3 Dec 2026, 14:05" in the viewer's zone, with the zone's name when asked ("… GMT+1"). (Intl refuses dateStyle together with timeZoneName, so the parts are named.) */
+export function formatLocal(at: Date, withZone: boolean): string {
+  return at.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", ...(withZone ? { timeZoneName: "short" } : {}) });
+}
+
 /**
  * A moment as a person reads it: relative when near ("in 5 minutes", "3 hours ago"), else the date
  * and time in the viewer's time zone; the exact time with its zone on hover. The server renders UTC
@@ -26,8 +31,8 @@ export function Time({ iso, relative = true }: { iso: string | null | undefined;
     );
   }
   const at = new Date(iso);
-  const exact = at.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
-  const text = (relative ? relativeTime(at.getTime(), now) : null) ?? at.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  const exact = formatLocal(at, true);
+  const text = (relative ? relativeTime(at.getTime(), now) : null) ?? formatLocal(at, false);
   return (
     <time dateTime={iso} title={exact} className="whitespace-nowrap">
       {text}
