@@ -26,6 +26,10 @@ export function splitIssuerConfig(
   if (!key) return { config: parseInput(tokenIssuerConfigSchema, config), secret: null, secretChanged: false };
   const { [key]: given, ...rest } = config;
   const keep = blank(given) && keptSecret;
+  if (blank(given) && !keep) {
+    const what = type === "postgres" ? "the admin connection string" : "the HMAC secret the endpoint checks signatures with";
+    throw new AppError("validation_failed", `${key}: give ${what}`, { fields: { [key]: `Required: ${what}` } });
+  }
   if (type === "postgres") {
     const secret = keep ? parseInput(postgresIssuerSecretSchema, keptSecret) : parseInput(postgresIssuerSecretSchema, { url: given });
     // A new connection string brings its host, port and database; an edit that keeps it keeps what the form shows.
