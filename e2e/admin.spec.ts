@@ -3,10 +3,11 @@ import { demo, signIn, withDb } from "./support";
 
 test("an admin adds an issuer and an entitlement; bad configuration is refused with a clear message", async ({ page }) => {
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/issuers");
   const issuerForm = page.getByRole("form", { name: "Add an issuer" });
   await issuerForm.getByLabel("Issuer name").fill("e2e-tokens");
   await issuerForm.getByLabel("Issuer type").selectOption("token");
+  await issuerForm.getByLabel("Raw JSON").check();
   await issuerForm.getByLabel("Issuer configuration").fill('{"audience": 42}');
   await issuerForm.getByRole("button", { name: "Add issuer" }).click();
   await expect(issuerForm.getByTestId("admin-create-result")).toContainText("audience");
@@ -14,6 +15,7 @@ test("an admin adds an issuer and an entitlement; bad configuration is refused w
   await issuerForm.getByRole("button", { name: "Add issuer" }).click();
   await expect(issuerForm.getByTestId("admin-create-result")).toHaveText("Issuer added; its secret is sealed");
 
+  await page.goto("/admin/entitlements");
   const entForm = page.getByRole("form", { name: "Add an entitlement" });
   await entForm.getByLabel("Entitlement name").fill("e2e-api-read");
   await entForm.getByLabel("Issuer").selectOption("e2e-tokens");
@@ -34,7 +36,7 @@ test("an admin adds an issuer and an entitlement; bad configuration is refused w
 
 test("an admin creates an API token, sees it once, the token works, and revoking it stops it", async ({ page, request }) => {
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/tokens");
   const form = page.getByRole("form", { name: "Create an API token" });
   await form.getByLabel("Bound to").fill("nobody-by-this-name");
   await form.getByRole("button", { name: "Create token" }).click();
@@ -74,7 +76,7 @@ test("an admin trusts a workload issuer with inline keys; its tokens get in unti
   expect((await before.json()).error.details.reason).toBe("unknown_issuer");
 
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/workload-issuers");
   const form = page.getByRole("form", { name: "Trust a workload issuer" });
   await form.getByLabel("Workload issuer name").fill("e2e-ci");
   await form.getByLabel("Issuer URL (iss)").fill(iss);
@@ -114,7 +116,7 @@ test("an admin trusts a workload issuer with inline keys; its tokens get in unti
 
 test("every demo issuer is reachable, the ops system's signed webhook included", async ({ page }) => {
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/issuers");
   const issuers = page.locator("section", { hasText: "Connections to the systems that grant and revoke" });
   for (const name of ["demo-postgres", "hourglass-tokens", "ops-webhook"]) {
     // The worker checks every issuer when it starts; the page shows the last result.

@@ -7,7 +7,7 @@ test("an admin runs a revocation drill from the issuer's page and sees it pass t
   const before = await withDb((c) => c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "DrillRun" WHERE "issuerId" = $1 AND trigger = 'manual'`, [issuerId]));
 
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/issuers");
   await page.getByRole("link", { name: "demo-postgres", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/admin/issuers/${issuerId}$`));
   await expect(page.getByRole("heading", { name: "demo-postgres" })).toBeVisible();

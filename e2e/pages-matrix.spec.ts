@@ -29,7 +29,13 @@ const pageNeeds: Record<string, Permission[]> = {
   "/identities/import": ["identity:write"],
   "/identities/drift": ["identity:quarantine"],
   "/admin/policies": ["admin:policies"],
+  "/admin/issuers": ["admin:issuers"],
   "/admin/issuers/[id]": ["admin:issuers"],
+  "/admin/entitlements": ["admin:entitlements"],
+  "/admin/entitlements/[id]": ["admin:entitlements"],
+  "/admin/workload-issuers": ["admin:issuers"],
+  "/admin/tokens": ["admin:tokens"],
+  "/admin/users": ["admin:users"],
 };
 /** Pages every signed-in person may open. */
 const everyone = new Set(["/", "/account/tokens", "/forbidden"]);

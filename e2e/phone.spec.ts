@@ -80,14 +80,15 @@ test("no dashboard page is wider than the phone", async ({ page }) => {
     expect(href, `a link to ${prefix}… on ${list}`).toBeTruthy();
     return href!;
   };
-  for (const url of ["/", "/approvals", "/requests", "/requests/new", "/grants", "/identities", "/identities/import", "/identities/drift", "/exceptions", "/exceptions/new", "/attestations", "/attestations/new", "/audit", "/metrics", "/admin", "/admin/policies", "/account/tokens"]) await visit(url);
+  for (const url of ["/", "/approvals", "/requests", "/requests/new", "/grants", "/identities", "/identities/import", "/identities/drift", "/exceptions", "/exceptions/new", "/attestations", "/attestations/new", "/audit", "/metrics", "/admin", "/admin/issuers", "/admin/entitlements", "/admin/workload-issuers", "/admin/tokens", "/admin/users", "/admin/policies", "/account/tokens"]) await visit(url);
   for (const [list, prefix] of [
     ["/requests", "/requests/"],
     ["/grants", "/grants/"],
     ["/identities?kind=service_account", "/identities/"],
     ["/exceptions", "/exceptions/"],
     ["/attestations", "/attestations/"],
-    ["/admin", "/admin/issuers/"],
+    ["/admin/issuers", "/admin/issuers/"],
+    ["/admin/entitlements", "/admin/entitlements/"],
   ] as const) await visit(await first(list, prefix));
   expect(wide).toEqual([]);
 });

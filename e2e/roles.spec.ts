@@ -41,7 +41,7 @@ test("a server action refuses a user without the permission, and nothing changes
   const context = await browser.newContext();
   const adminPage = await context.newPage();
   await signIn(adminPage, demo.admin);
-  await adminPage.goto("/admin");
+  await adminPage.goto("/admin/users");
   const row = adminPage.locator(`tr[data-user="${demo.requester}"]`);
   await expect(row).toBeVisible();
   // Let the admin page's prefetches finish, so none of them refreshes the admin session later.
@@ -62,7 +62,7 @@ test("a server action refuses a user without the permission, and nothing changes
 
 test("an admin changes a user's roles and the change is audited", async ({ page }) => {
   await signIn(page, demo.admin);
-  await page.goto("/admin");
+  await page.goto("/admin/users");
   const row = page.locator(`tr[data-user="${demo.auditor}"]`);
   await row.getByLabel("approver").check();
   await row.getByRole("button", { name: "Save" }).click();

@@ -4,8 +4,7 @@ import { assertCan, type Actor } from "../authz";
 import { appendAudit } from "../audit";
 import { AppError, notFound } from "../errors";
 import { parseInput, zDuration, isUuid } from "../validation";
-import { postgresTargetSchema } from "../issuers/postgres";
-import { tokenTargetSchema } from "../issuers/token";
+import { parseTarget } from "./entitlement-target";
 
 const input = z
   .object({
@@ -33,7 +32,7 @@ export async function createEntitlement({ actor, ...raw }: { actor: Actor } & z.
   return db.$transaction(async (tx) => {
     const issuer = await tx.issuer.findFirst({ where: isUuid(v.issuer) ? { id: v.issuer } : { name: v.issuer } });
     if (!issuer) throw notFound(`Issuer ${v.issuer}`);
-    const target = issuer.type === "postgres" ? parseInput(postgresTargetSchema, v.target) : issuer.type === "token" ? parseInput(tokenTargetSchema, v.target) : v.target;
+    const target = parseTarget(issuer.type, v.target);
     if (v.defaultDuration && v.defaultDuration > v.maxDuration) throw new AppError("validation_failed", "defaultDuration is longer than maxDuration");
     if (await tx.entitlement.findUnique({ where: { name: v.name } })) throw new AppError("conflict", `An entitlement named ${v.name} already exists`);
     const row = await tx.entitlement.create({

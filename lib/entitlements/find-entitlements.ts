@@ -16,12 +16,16 @@ export type EntitlementRow = {
   approvalsRequired: number;
   securityApprovalRequired: boolean;
   breakGlassAllowed: boolean;
+  responseTargetSec: number;
+  requestTtlSec: number;
+  enabled: boolean;
+  issuerEnabled: boolean;
 };
 
 /** Entitlements: what requesters choose from, and what admins configure. */
 export async function findEntitlements({ actor }: { actor: Actor }): Promise<EntitlementRow[]> {
   if (!canAny(actor, ["admin:entitlements", "request:create", "request:read_all"])) throw forbidden();
-  const rows = await getDb().entitlement.findMany({ orderBy: [{ environment: "asc" }, { name: "asc" }], include: { issuer: { select: { name: true, type: true } } } });
+  const rows = await getDb().entitlement.findMany({ orderBy: [{ environment: "asc" }, { name: "asc" }], include: { issuer: { select: { name: true, type: true, enabled: true } } } });
   return rows.map((e) => ({
     id: e.id,
     name: e.name,
@@ -36,5 +40,9 @@ export async function findEntitlements({ actor }: { actor: Actor }): Promise<Ent
     approvalsRequired: e.approvalsRequired,
     securityApprovalRequired: e.securityApprovalRequired,
     breakGlassAllowed: e.breakGlassAllowed,
+    responseTargetSec: e.responseTargetSec,
+    requestTtlSec: e.requestTtlSec,
+    enabled: e.enabled,
+    issuerEnabled: e.issuer.enabled,
   }));
 }

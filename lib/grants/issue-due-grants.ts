@@ -5,7 +5,8 @@ import { systemActor, type Actor } from "../authz";
 import type { Credential, IssueResult } from "../issuers/types";
 import { sealJson } from "../crypto/seal";
 import { driverFor } from "../issuers/registry";
-import { issuerErrorKind } from "../issuers/types";
+import { IssuerError, issuerErrorKind } from "../issuers/types";
+import { unavailableReason } from "../entitlements/availability";
 import { enqueueNotification } from "../notifications/enqueue";
 import { markIssuerHealth } from "../issuers/issuer-health";
 import { mapWithConcurrency, withDeadline } from "../concurrency";
@@ -105,6 +106,9 @@ async function issueOne(db: Db, claim: Claimed, deliverTo?: DeliverTo, loaded?: 
   const durationMs = grant.request ? grant.request.durationSec * 1000 : Math.max(0, (grant.exception?.expiresAt ?? grant.expiresAt).getTime() - clock().getTime());
   const expiresAt = grant.exceptionId ? (grant.exception?.expiresAt ?? grant.expiresAt) : new Date(clock().getTime() + durationMs);
   try {
+    // Approved before its issuer or entitlement was disabled: nothing new is issued through them.
+    const off = unavailableReason(grant.entitlement, grant.issuer);
+    if (off) throw new IssuerError(off, "permanent");
     const driver = await driverFor(grant.issuer);
     const result = await withDeadline("The issuer's grant", CALL_DEADLINE_MS, () => driver.grant({
       grantId: grant.id,

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
+import type { Issuer } from "../generated/prisma/client";
 
 export type IssuerRow = {
   id: string;
@@ -18,7 +19,12 @@ export type IssuerRow = {
 export async function findIssuers({ actor }: { actor: Actor }): Promise<IssuerRow[]> {
   assertCan(actor, "admin:issuers");
   const rows = await getDb().issuer.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { entitlements: true } } } });
-  return rows.map((i) => ({
+  return rows.map(issuerRow);
+}
+
+/** An issuer row as shown: never its secret, only whether it has one. */
+export function issuerRow(i: Issuer & { _count: { entitlements: number } }): IssuerRow {
+  return {
     id: i.id,
     name: i.name,
     type: i.type,
@@ -29,5 +35,5 @@ export async function findIssuers({ actor }: { actor: Actor }): Promise<IssuerRo
     lastHealthOk: i.lastHealthOk,
     lastHealthError: i.lastHealthError,
     entitlements: i._count.entitlements,
-  }));
+  };
 }

@@ -18,7 +18,7 @@ export const tokenIssuerConfigSchema = z.strictObject({
   /** The `iss` claim. */
   issuerUrl: z.string().trim().min(1).max(500).default(DEFAULT_TOKEN_ISSUER),
   /** Default `aud`, overridable per entitlement. */
-  audience: z.string().trim().min(1).max(500),
+  audience: z.string({ error: (issue) => (issue.input === undefined ? "audience is required: the aud claim tokens carry, e.g. https://api.example" : "audience must be text, e.g. https://api.example") }).trim().min(1, "audience is required").max(500),
   /** A token never lives longer than this, whatever the grant window. */
   ttlMaxSec: z.number().int().min(60).max(MAX_TOKEN_TTL_SEC).default(DEFAULT_TOKEN_TTL_MAX_SEC),
 });

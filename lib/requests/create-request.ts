@@ -17,6 +17,7 @@ import { operatesIdentity } from "../identities/ownership";
 import { notificationRow, type Notice } from "../notifications/enqueue";
 import type { Wake } from "../worker/wake";
 import { delegationAllows } from "../delegations/delegations";
+import { unavailableReason } from "../entitlements/availability";
 
 const ref = z.string().trim().max(120).optional().transform((v) => v || null);
 
@@ -181,7 +182,13 @@ export async function decideNewRequest(db: Tx, actor: Actor, input: Input, loade
       fields: { durationSec: "Longer than the entitlement allows" },
     });
   }
-  const requester = actor.type === "user" ? await db.user.findUnique({ where: { id: actor.id }, select: { onCall: true } }) : null;
+  const loadedIssuer = loaded?.entitlement?.issuer?.id === entitlement.issuerId ? loaded.entitlement.issuer : null;
+  const [requester, issuer] = await Promise.all([
+    actor.type === "user" ? db.user.findUnique({ where: { id: actor.id }, select: { onCall: true } }) : null,
+    loadedIssuer ?? db.issuer.findUnique({ where: { id: entitlement.issuerId }, select: { name: true, enabled: true } }),
+  ]);
+  const off = issuer ? unavailableReason(entitlement, issuer) : null;
+  if (off) throw new AppError("invalid_state", off, { fields: { entitlementId: off } });
   const decision = await evaluateRequest(db, {
     identity,
     entitlement,

@@ -4,9 +4,11 @@ import { databaseNow } from "../grants/lease";
 import { can, type Actor } from "../authz";
 import { parseInput } from "../validation";
 import { requestDecisionConflict } from "../identities/ownership";
+import { entitlementUnavailable } from "../entitlements/availability";
 
 type DecidableRequest = {
   status: string;
+  entitlementId: string;
   expiresAt: Date;
   securityApprovalRequired: boolean;
   approvalsRequired: number;
@@ -37,6 +39,10 @@ export async function decisionRefusal(tx: Tx, actor: Actor, request: DecidableRe
     const securityHas = approvalsSoFar.some((a) => a.asSecurity);
     const slotsLeft = request.approvalsRequired - approvalsSoFar.length;
     if (!securityHas && slotsLeft <= 1) return { code: "forbidden", message: "The last approval of this request must come from security" };
+  }
+  if (decision === "approve") {
+    const off = await entitlementUnavailable(tx, request.entitlementId);
+    if (off) return { code: "invalid_state", message: off };
   }
   return null;
 }

@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "./auth";
 import { findUserActor } from "../users/get-user-actor";
-import { canOpenArea, type AreaKey, type UserActor } from "../authz";
+import { can, canOpenArea, type AreaKey, type Permission, type UserActor } from "../authz";
 
 /** The signed-in user, or null. Cached per request. */
 export const currentActor = cache(async (): Promise<UserActor | null> => {
@@ -22,5 +22,12 @@ export async function requireActor(): Promise<UserActor> {
 export async function requireArea(area: AreaKey): Promise<UserActor> {
   const actor = await requireActor();
   if (!canOpenArea(actor, area)) redirect(`/forbidden?area=${area}`);
+  return actor;
+}
+
+/** For admin pages: the signed-in user if they hold this admin permission, else the 403 page. */
+export async function requireAdmin(permission: Permission): Promise<UserActor> {
+  const actor = await requireArea("admin");
+  if (!can(actor, permission)) redirect("/forbidden?area=admin");
   return actor;
 }

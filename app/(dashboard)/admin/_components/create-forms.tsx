@@ -2,7 +2,7 @@
 
 import { useKeptForm } from "@/components/forms/use-kept-form";
 import type { ActionResult } from "@/lib/web/action";
-import { createEntitlementAction, createIssuerAction } from "../actions";
+import { createEntitlementAction } from "../actions";
 
 const input = "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm";
 
@@ -12,33 +12,6 @@ function Result({ state }: { state: ActionResult | null }) {
     <p role="status" data-testid="admin-create-result" className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>
       {state.ok ? state.message : state.error.message}
     </p>
-  );
-}
-
-export function CreateIssuerForm() {
-  const [state, action, pending] = useKeptForm<ActionResult | null>(createIssuerAction, null);
-  return (
-    <form onSubmit={action} className="space-y-2 p-4 text-sm" aria-label="Add an issuer">
-      <div className="flex flex-wrap gap-2">
-        <input name="name" required placeholder="name, e.g. orders-postgres" aria-label="Issuer name" className={`${input} w-56`} />
-        <select name="type" aria-label="Issuer type" className={input}>
-          <option value="postgres">postgres</option>
-          <option value="token">token</option>
-          <option value="webhook">webhook</option>
-        </select>
-      </div>
-      <textarea
-        name="config"
-        rows={2}
-        aria-label="Issuer configuration"
-        placeholder='postgres: {"url": "postgresql://admin:…@db:5432/orders"} · token: {"audience": "https://api.example"} · webhook: {"url": "https://…", "hmacSecret": "…"}'
-        className={`${input} w-full font-mono text-xs`}
-      />
-      <button disabled={pending} className="rounded-md bg-zinc-900 px-3 py-1 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50">
-        Add issuer
-      </button>
-      <Result state={state} />
-    </form>
   );
 }
 

@@ -10,6 +10,10 @@ import { Badge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { DrillScheduleForm, RunDrillButton } from "./_components/drill-controls";
 import { Time } from "@/components/ui/time";
+import { getIssuer } from "@/lib/issuers/get-issuer";
+import { IssuerForm } from "../../_components/issuer-form";
+import { EnabledToggle } from "../../_components/enabled-toggle";
+import type { IssuerTypeName } from "../../_components/issuer-fields";
 
 export const metadata: Metadata = { title: "Issuer" };
 
@@ -28,17 +32,36 @@ export default async function IssuerPage({ params }: { params: Promise<{ id: str
     throw e;
   }
   const { issuer, schedule, drills } = found;
+  const row = await getIssuer({ actor, issuer: issuer.id });
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href="/admin" className="text-zinc-600 hover:underline">
-          ← Admin
+        <Link href="/admin/issuers" className="text-zinc-600 hover:underline">
+          ← Issuers
         </Link>
       </p>
       <PageHeader
         title={issuer.name}
+        actions={row.enabled ? null : <Badge tone="red">disabled</Badge>}
         description={`A ${issuer.type} issuer. A revocation drill issues a canary grant through it, proves the canary works, revokes it and verifies that access really ended.`}
       />
+      <section className="mb-6 rounded-lg border border-zinc-200 bg-white">
+        <h2 className="px-4 pt-4 font-semibold">Configuration</h2>
+        <p className="px-4 text-sm text-zinc-600">
+          {row.hasSecret ? "Its secret is sealed and never shown: leave the secret field empty to keep it, or give a new one to replace it. " : ""}
+          The type stays: grants already issued are revoked through the same kind of issuer.
+        </p>
+        <IssuerForm issuer={{ id: row.id, name: row.name, type: row.type as IssuerTypeName, config: row.config, hasSecret: row.hasSecret }} />
+      </section>
+      <section className="mb-6 space-y-2 rounded-lg border border-zinc-200 bg-white p-4">
+        <h2 className="font-semibold">{row.enabled ? "Disable" : "Disabled"}</h2>
+        <p className="text-sm text-zinc-600">
+          {row.enabled
+            ? "A disabled issuer issues nothing new: its entitlements cannot be requested, pending requests cannot be approved, and approved grants not yet issued are not issued. Its live grants are not cut short: they end and are revoked through it as usual."
+            : "This issuer issues nothing new. Its live grants are still revoked through it. Enable it to grant through it again."}
+        </p>
+        <EnabledToggle kind="issuer" id={row.id} name={row.name} enabled={row.enabled} />
+      </section>
       <section className="mb-6 space-y-4 rounded-lg border border-zinc-200 bg-white p-4">
         <h2 className="font-semibold">Revocation drills</h2>
         <RunDrillButton issuerId={issuer.id} />
