@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { UNATTESTED_AFTER_DAYS, unattestedSince } from "./find-identities";
 import { loadDriftAttachments } from "./drift-attachments";
+import { toHistory } from "../audit-log/history";
 
 const RECENT_GRANTS = 50;
 const AUDIT_EVENTS = 300;
@@ -17,6 +18,25 @@ const delegationTerms = (d: { entitlementIds: string[]; endsAt: Date; withdrawnA
   endsAt: d.endsAt.toISOString(),
   active: d.withdrawnAt === null && d.endsAt > new Date(),
 });
+
+/** The events about the identity and about its recent requests and grants, newest first. */
+async function identityAudit(db: ReturnType<typeof getDb>, id: string) {
+  const [requests, grants] = await Promise.all([
+    db.accessRequest.findMany({ where: { identityId: id }, orderBy: { createdAt: "desc" }, take: RECENT_GRANTS, select: { id: true } }),
+    db.grant.findMany({ where: { identityId: id }, orderBy: { createdAt: "desc" }, take: RECENT_GRANTS, select: { id: true } }),
+  ]);
+  return db.auditEvent.findMany({
+    where: {
+      OR: [
+        { subjectType: "identity", subjectId: id },
+        ...(requests.length ? [{ subjectType: "access_request", subjectId: { in: requests.map((r) => r.id) } }] : []),
+        ...(grants.length ? [{ subjectType: "grant", subjectId: { in: grants.map((g) => g.id) } }] : []),
+      ],
+    },
+    orderBy: { seq: "desc" },
+    take: AUDIT_EVENTS,
+  });
+}
 
 export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
 
@@ -69,7 +89,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       orderBy: { createdAt: "desc" },
       include: { campaign: { select: { id: true, name: true, dueAt: true, status: true } }, attestedBy: { select: { name: true } } },
     }),
-    !see.audit ? none : db.auditEvent.findMany({ where: { subjectType: "identity", subjectId: id }, orderBy: { seq: "desc" }, take: AUDIT_EVENTS }),
+    !see.audit ? none : identityAudit(db, id),
   ]);
 
   // Owner history stores ids; resolve them to names in two queries.
@@ -163,7 +183,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       attestedAt: a.attestedAt?.toISOString() ?? null,
     })),
     attachedPrincipals: attached,
-    audit: audit?.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data as Record<string, unknown> })),
+    audit: audit ? await toHistory(db, audit, { subjectType: "identity", subjectId: id }) : null,
   };
 }
 

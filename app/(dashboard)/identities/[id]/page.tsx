@@ -11,6 +11,7 @@ import { formatDate, formatTime } from "@/components/ui/format";
 import { StatusChangeForm } from "./_components/status-change-form";
 import { DelegateForm, WithdrawDelegationForm } from "./_components/delegation-forms";
 import { Time } from "@/components/ui/time";
+import { History } from "@/components/ui/history";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -265,25 +266,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
       </Section>
       ) : null}
 
-      {i.audit ? (
-      <Section title="Audit trail" count={i.audit.length} testId="identity-audit">
-        {i.audit.length ? (
-          <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-            {i.audit.map((h) => (
-              <li key={h.seq} className="grid grid-cols-[minmax(0,1fr)] gap-x-2 max-sm:border-b max-sm:border-zinc-100 max-sm:pb-1 sm:grid-cols-[11rem_14rem_minmax(0,1fr)] sm:gap-2">
-                <span className="text-zinc-500"><Time iso={h.at} /></span>
-                <span className="font-mono text-xs">{h.action}</span>
-                <span className="truncate text-xs text-zinc-600" title={JSON.stringify(h.data)}>
-                  {h.actor} {Object.keys(h.data).length ? JSON.stringify(h.data) : ""}
-                </span>
-              </li>
-            ))}
-          </ol>
-        ) : (
-          <p className="text-sm text-zinc-500">No event recorded about this identity.</p>
-        )}
-      </Section>
-      ) : null}
+      {i.audit ? <History entries={i.audit} title="History" testId="identity-audit" empty="No event recorded about this identity." /> : null}
     </>
   );
 }
