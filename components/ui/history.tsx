@@ -24,17 +24,12 @@ export function Sentence({ parts }: { parts: SentencePart[] }) {
 
 /** The exact data the event recorded, folded away under its sentence: auditors need it as it was stored. */
 export function RecordedData({ action, data }: { action: string; data: unknown }) {
-  const empty = !data || (typeof data === "object" && Object.keys(data as object).length === 0);
   return (
     <details className="text-xs text-zinc-500">
       <summary className="cursor-pointer select-none">
         Recorded data <span className="font-mono" data-testid="recorded-action">{action}</span>
       </summary>
-      {empty ? (
-        <p className="mt-1">No data beyond the event itself.</p>
-      ) : (
-        <pre className="mt-1 max-w-full overflow-x-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 text-[11px] text-zinc-700">{JSON.stringify(data, null, 2)}</pre>
-      )}
+      <pre className="mt-1 max-w-full overflow-x-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 text-[11px] text-zinc-700">{JSON.stringify(data ?? {}, null, 2)}</pre>
     </details>
   );
 }
