@@ -108,6 +108,14 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
   const ownerLabel = (userId: string | null, teamId: string | null) =>
     userId ? (userName.get(userId) ?? "a removed user") : teamId ? `team ${teamName.get(teamId) ?? "(removed)"}` : null;
 
+  // What an owner can do from here (each domain function checks again when it runs).
+  const live = identity.status !== "decommissioned";
+  const operates = !itself && owns;
+  const openAttestation =
+    operates && can(actor, "attestation:attest")
+      ? await db.attestation.findFirst({ where: { identityId: id, decision: null, campaign: { status: "open" } }, orderBy: { createdAt: "asc" }, include: { campaign: { select: { id: true, name: true, dueAt: true } } } })
+      : null;
+
   const attached = [...(await loadDriftAttachments(db)).values()]
     .filter((a) => a.identityId === id)
     .map((a) => ({ issuerId: a.issuerId, issuer: a.issuer, principal: a.principal, at: a.at.toISOString() }));
@@ -145,6 +153,15 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       actedForBy: identity.delegatedBy.map((d) => ({ ...d.agent, ...delegationTerms(d) })),
     },
     activeApiTokens: identity._count.apiTokens,
+    /** Whether the reader owns it, directly or through a team. */
+    owns: operates,
+    may: {
+      requestAccess: operates && live && identity.status === "active" && can(actor, "request:create"),
+      proposeException: operates && identity.status === "active" && can(actor, "exception:propose"),
+      transfer: live && (operates || can(actor, "identity:write")),
+    },
+    /** The reader's unanswered attestation of it in an open campaign, if any. */
+    openAttestation: openAttestation ? { id: openAttestation.id, campaignId: openAttestation.campaign.id, campaign: openAttestation.campaign.name, dueAt: openAttestation.campaign.dueAt.toISOString() } : null,
     /** Whether the reader may let agents act for this identity, or withdraw that (an admin or its owner). */
     mayManageDelegations: owns || can(actor, "identity:write"),
     grantCount: see.grants ? identity._count.grants : undefined,
