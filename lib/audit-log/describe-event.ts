@@ -92,6 +92,7 @@ const REVOKE_REASONS: Record<string, string> = {
   policy_changed: "the policy changed",
 };
 const revokeReason = (v: unknown): string => (text(v) ? (REVOKE_REASONS[text(v)!] ?? words(v)) : "no reason given");
+const OUTCOMES: Record<string, string> = { auto_approve: "approved by policy", require_approval: "needs approval", deny: "refused by policy" };
 const inParens = (s: string): string => (s ? ` (${s})` : "");
 
 const grantRevokeRequested: Sentence = ({ who, it, d }) => [`${who} asked to revoke `, it, ` (${revokeReason(d.reason)})${quoted(d.comment)}`];
@@ -205,9 +206,9 @@ export const SENTENCES: Record<string, Sentence> = {
   "issuer.drill_schedule_set": ({ who, it, d }) => [`${who} set revocation drills on `, it, typeof d.intervalSec === "number" && d.intervalSec > 0 ? ` to every ${secs(d.intervalSec)}` : " off"],
   "policy.changed": ({ who, d }) => [`${who} changed the policies from version ${text(d.from) ?? "?"} to ${text(d.to) ?? "?"}${quoted(d.comment)}`],
   "request.created": ({ who, it, d }) => [
-    `${who} requested ${text(d.entitlement) ?? "access"} for ${text(d.identity) ?? "an identity"} for ${secs(d.durationSec)}${d.breakGlass ? " (break-glass)" : ""} — `,
+    `${who} requested ${text(d.entitlement) ?? "access"} for ${text(d.identity) ?? "an identity"} for ${secs(d.durationSec)}${d.breakGlass ? " (break-glass)" : ""} (`,
     it,
-    (d.decision as Data | undefined)?.outcome ? ` ${words((d.decision as Data).outcome)}` : "",
+    `)${OUTCOMES[text((d.decision as Data | undefined)?.outcome) ?? ""] ? ` — ${OUTCOMES[text((d.decision as Data).outcome)!]}` : ""}`,
   ],
   "request.approval_given": ({ who, it, d }) => [`${who} approved `, it, `${d.asSecurity ? " for security" : ""}${quoted(d.comment)}`],
   "request.denied": ({ who, it, d }) => [`${who} denied `, it, `${d.asSecurity ? " for security" : ""}${quoted(d.comment)}`],
