@@ -88,6 +88,20 @@ describe("transferring ownership", () => {
   });
 });
 
+describe("what the identity page offers", () => {
+  it("offers the owner's actions to its owner and owning team, transfer alone to an admin, and nothing to another owner", async () => {
+    const w = await world();
+    const may = async (actor: typeof w.alice, id: string) => {
+      const i = await getIdentity({ actor, identityId: id });
+      return { owns: i.owns, ...i.may };
+    };
+    expect(await may(w.alice, w.mine.id)).toEqual({ owns: true, requestAccess: true, proposeException: true, transfer: true });
+    expect(await may(w.bob, w.teams.id)).toMatchObject({ owns: true, transfer: true });
+    expect(await may(w.carol, w.mine.id)).toEqual({ owns: false, requestAccess: false, proposeException: false, transfer: false });
+    expect(await may(w.admin, w.mine.id)).toEqual({ owns: false, requestAccess: false, proposeException: false, transfer: true });
+  });
+});
+
 describe("the Mine filter", () => {
   it("lists exactly the identities the person owns directly or through a team", async () => {
     const w = await world();
