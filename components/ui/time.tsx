@@ -26,7 +26,8 @@ export function Time({ iso, relative = true }: { iso: string | null | undefined;
     );
   }
   const at = new Date(iso);
-  const exact = at.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+  // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError): spell the fields out.
+  const exact = at.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   const text = (relative ? relativeTime(at.getTime(), now) : null) ?? at.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
   return (
     <time dateTime={iso} title={exact} className="whitespace-nowrap">
