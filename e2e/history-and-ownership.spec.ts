@@ -30,7 +30,7 @@ test("an owner filters Mine, requests access from their identity and transfers i
   const ownerCtx = await browser.newContext();
   const page = await ownerCtx.newPage();
   await signIn(page, demo.owner);
-  await page.goto(`/identities?q=e2e-`);
+  await page.goto(`/identities?q=${s}`);
   await expect(page.getByRole("link", { name: `e2e-others-${s}`, exact: true })).toBeVisible();
   await page.getByLabel("Owner").selectOption("mine");
   await expect(page).toHaveURL(/owner=mine/);
