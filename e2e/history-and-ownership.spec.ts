@@ -61,8 +61,9 @@ test("an owner filters Mine, requests access from their identity and transfers i
   await transfer.getByLabel("New owner").selectOption(`team:${dataTeam}`);
   await transfer.getByLabel("Why transfer").fill("the data team runs the export now");
   await transfer.getByRole("button", { name: "Transfer" }).click();
-  await expect(page.getByTestId("transfer-result")).toHaveText(`${name} now belongs to team data`);
+  // Handed away: the page now shows the new owner, and the former owner may no longer transfer it.
   await expect(page.getByTestId("identity-owner")).toHaveText("team data");
+  await expect(page.getByTestId("transfer-refused")).toBeVisible();
   await expect(page.getByTestId("identity-owner-history")).toContainText("the data team runs the export now");
   expect(await withDb(async (c) => (await c.query(`SELECT "ownerUserId", "ownerTeamId"::text FROM "Identity" WHERE id = $1`, [identityId])).rows[0])).toEqual({ ownerUserId: null, ownerTeamId: dataTeam });
   await ownerCtx.close();
