@@ -1,6 +1,8 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import type { Prisma } from "../generated/prisma/client";
+import { toHistory } from "./history";
+import type { SentencePart } from "./describe-event";
 
 export type AuditRow = {
   seq: string;
@@ -12,6 +14,8 @@ export type AuditRow = {
   subjectId: string | null;
   data: unknown;
   hash: string;
+  /** The event as a sentence, when asked for (pages; the export carries the recorded fields only). */
+  sentence?: SentencePart[];
 };
 
 /** Newest first, keyset-paged by sequence number so deep pages stay fast. */
@@ -20,11 +24,13 @@ export async function findAuditEvents({
   before,
   take = 50,
   filters = {},
+  describe = false,
 }: {
   actor: Actor;
   before?: bigint;
   take?: number;
   filters?: { action?: string; subjectType?: string; subjectId?: string; actor?: string; identityId?: string; from?: Date; to?: Date };
+  describe?: boolean;
 }): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
   assertCan(actor, "audit:read");
   const where: Prisma.AuditEventWhereInput = {
@@ -42,8 +48,9 @@ export async function findAuditEvents({
   };
   const rows = await getDb().auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: take + 1 });
   const page = rows.slice(0, take);
+  const sentences = describe ? (await toHistory(getDb(), page)).map((h) => h.sentence) : null;
   return {
-    rows: page.map((r) => ({
+    rows: page.map((r, n) => ({
       seq: r.seq.toString(),
       id: r.id,
       at: r.at.toISOString(),
@@ -53,6 +60,7 @@ export async function findAuditEvents({
       subjectId: r.subjectId,
       data: r.data,
       hash: r.hash,
+      ...(sentences ? { sentence: sentences[n] } : {}),
     })),
     nextBefore: rows.length > take ? page[page.length - 1].seq.toString() : null,
   };

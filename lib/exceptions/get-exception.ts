@@ -7,6 +7,7 @@ import { exceptionReviewConflict, proposedException } from "../identities/owners
 import { assertProposalRules, mayProposeFor } from "./proposal-rules";
 import { maxExceptionDays, nextReviewAt } from "./limits";
 import { renewableStatuses } from "./renew-exception";
+import { toHistory } from "../audit-log/history";
 
 /**
  * One exception with its standing grant, the exceptions it renews or was renewed by, its history
@@ -79,7 +80,7 @@ export async function getException({ actor, exceptionId }: { actor: Actor; excep
       renew: mayPropose && (renewableStatuses as readonly string[]).includes(e.status) && !other,
       seeGrant: !!e.grant && can(actor, "grant:read_all"),
     },
-    history: history.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, subjectType: h.subjectType, data: h.data })),
+    history: await toHistory(db, history, { subjectType: "exception", subjectId: e.id }),
   };
 }
 

@@ -4,6 +4,7 @@ import { can, type Actor } from "../authz";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { holdsGrant } from "../identities/ownership";
+import { toHistory } from "../audit-log/history";
 
 /** One grant with its history (every audit event about it, and about its request). */
 export async function getGrant({ actor, grantId }: { actor: Actor; grantId: string }) {
@@ -36,6 +37,6 @@ export async function getGrant({ actor, grantId }: { actor: Actor; grantId: stri
     credentialWaiting: g.credentialSealed !== null,
     credentialSealed: undefined,
     extensionRequests: extensions.map((e) => ({ id: e.id, status: e.status, durationSec: e.durationSec, createdAt: e.createdAt.toISOString() })),
-    history: history.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data })),
+    history: await toHistory(db, history, { subjectType: "grant", subjectId: g.id }),
   };
 }

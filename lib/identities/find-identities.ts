@@ -2,6 +2,7 @@ import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { sortBy, type ListParams, type Page } from "../listing";
 import type { Environment, IdentityKind, IdentityStatus, Prisma } from "../generated/prisma/client";
+import { operatedIdentities } from "./ownership";
 
 export const identitySortable = ["name", "kind", "environment", "status", "lastAttestedAt", "createdAt"] as const;
 export type IdentitySort = (typeof identitySortable)[number];
@@ -21,6 +22,8 @@ export type IdentityFilters = {
   status?: IdentityStatus;
   /** Neither a user nor a team owns it. */
   unowned?: boolean;
+  /** The reader owns it, directly or through a team (none for machines). */
+  mine?: boolean;
   /** Never attested, or last attested more than UNATTESTED_AFTER_DAYS ago. */
   unattested?: boolean;
   /** Holds standing access: an accepted exception, or a live grant issued for one. */
@@ -78,7 +81,7 @@ export async function findIdentities({
   assertCan(actor, "identity:read");
   const db = getDb();
   const now = new Date();
-  const where = identityWhere(filters, now);
+  const where = filters.mine ? { AND: [identityWhere(filters, now), operatedIdentities(actor)] } : identityWhere(filters, now);
   const [total, rows] = await Promise.all([
     db.identity.count({ where }),
     db.identity.findMany({

@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { UNATTESTED_AFTER_DAYS, unattestedSince } from "./find-identities";
 import { loadDriftAttachments } from "./drift-attachments";
+import { toHistory } from "../audit-log/history";
 
 const RECENT_GRANTS = 50;
 const AUDIT_EVENTS = 300;
@@ -17,6 +18,25 @@ const delegationTerms = (d: { entitlementIds: string[]; endsAt: Date; withdrawnA
   endsAt: d.endsAt.toISOString(),
   active: d.withdrawnAt === null && d.endsAt > new Date(),
 });
+
+/** The events about the identity and about its recent requests and grants, newest first. */
+async function identityAudit(db: ReturnType<typeof getDb>, id: string) {
+  const [requests, grants] = await Promise.all([
+    db.accessRequest.findMany({ where: { identityId: id }, orderBy: { createdAt: "desc" }, take: RECENT_GRANTS, select: { id: true } }),
+    db.grant.findMany({ where: { identityId: id }, orderBy: { createdAt: "desc" }, take: RECENT_GRANTS, select: { id: true } }),
+  ]);
+  return db.auditEvent.findMany({
+    where: {
+      OR: [
+        { subjectType: "identity", subjectId: id },
+        ...(requests.length ? [{ subjectType: "access_request", subjectId: { in: requests.map((r) => r.id) } }] : []),
+        ...(grants.length ? [{ subjectType: "grant", subjectId: { in: grants.map((g) => g.id) } }] : []),
+      ],
+    },
+    orderBy: { seq: "desc" },
+    take: AUDIT_EVENTS,
+  });
+}
 
 export type IdentityDetail = Awaited<ReturnType<typeof getIdentity>>;
 
@@ -69,7 +89,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       orderBy: { createdAt: "desc" },
       include: { campaign: { select: { id: true, name: true, dueAt: true, status: true } }, attestedBy: { select: { name: true } } },
     }),
-    !see.audit ? none : db.auditEvent.findMany({ where: { subjectType: "identity", subjectId: id }, orderBy: { seq: "desc" }, take: AUDIT_EVENTS }),
+    !see.audit ? none : identityAudit(db, id),
   ]);
 
   // Owner history stores ids; resolve them to names in two queries.
@@ -87,6 +107,14 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
   const ownerLabel = (userId: string | null, teamId: string | null) =>
     userId ? (userName.get(userId) ?? "a removed user") : teamId ? `team ${teamName.get(teamId) ?? "(removed)"}` : null;
+
+  // What an owner can do from here (each domain function checks again when it runs).
+  const live = identity.status !== "decommissioned";
+  const operates = !itself && owns;
+  const openAttestation =
+    operates && can(actor, "attestation:attest")
+      ? await db.attestation.findFirst({ where: { identityId: id, decision: null, campaign: { status: "open" } }, orderBy: { createdAt: "asc" }, include: { campaign: { select: { id: true, name: true, dueAt: true } } } })
+      : null;
 
   const attached = [...(await loadDriftAttachments(db)).values()]
     .filter((a) => a.identityId === id)
@@ -125,6 +153,15 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       actedForBy: identity.delegatedBy.map((d) => ({ ...d.agent, ...delegationTerms(d) })),
     },
     activeApiTokens: identity._count.apiTokens,
+    /** Whether the reader owns it, directly or through a team. */
+    owns: operates,
+    may: {
+      requestAccess: operates && live && identity.status === "active" && can(actor, "request:create"),
+      proposeException: operates && identity.status === "active" && can(actor, "exception:propose"),
+      transfer: live && (operates || can(actor, "identity:write")),
+    },
+    /** The reader's unanswered attestation of it in an open campaign, if any. */
+    openAttestation: openAttestation ? { id: openAttestation.id, campaignId: openAttestation.campaign.id, campaign: openAttestation.campaign.name, dueAt: openAttestation.campaign.dueAt.toISOString() } : null,
     /** Whether the reader may let agents act for this identity, or withdraw that (an admin or its owner). */
     mayManageDelegations: owns || can(actor, "identity:write"),
     grantCount: see.grants ? identity._count.grants : undefined,
@@ -163,7 +200,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       attestedAt: a.attestedAt?.toISOString() ?? null,
     })),
     attachedPrincipals: attached,
-    audit: audit?.map((h) => ({ seq: h.seq.toString(), at: h.at.toISOString(), actor: h.actorLabel, action: h.action, data: h.data as Record<string, unknown> })),
+    audit: audit ? await toHistory(db, audit, { subjectType: "identity", subjectId: id }) : null,
   };
 }
 

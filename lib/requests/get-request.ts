@@ -5,13 +5,15 @@ import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { breakGlassReviewConflict, isRequester } from "../identities/ownership";
 import { getDecisionOptions } from "./decision-options";
+import { toHistory } from "../audit-log/history";
 
 export type RequestDetail = Awaited<ReturnType<typeof getRequest>>;
 
-/** One request with its approvals and grant; visible to its requester and to those who read all requests. */
-export async function getRequest({ actor, requestId }: { actor: Actor; requestId: string }) {
+/** One request with its approvals, grant and history; visible to its requester and to those who read all requests. */
+export async function getRequest({ actor, requestId, withHistory = false }: { actor: Actor; requestId: string; /** The audit events too (pages; the machine API polls without them). */ withHistory?: boolean }) {
   const id = parseInput(z.string().uuid("Unknown request"), requestId);
-  const r = await getDb().accessRequest.findUnique({
+  const db = getDb();
+  const r = await db.accessRequest.findUnique({
     where: { id },
     include: {
       identity: { include: { ownerUser: { select: { id: true, name: true, email: true } }, ownerTeam: { select: { name: true } } } },
@@ -26,8 +28,10 @@ export async function getRequest({ actor, requestId }: { actor: Actor; requestId
   if (!r || (!mine && !can(actor, "request:read_all"))) throw notFound("Request");
   // Whether the actor may close the after-action review, and if not, why: the rule the review itself applies.
   const reviewRefusal =
-    r.review?.status === "open" ? (can(actor, "break_glass:review") ? await breakGlassReviewConflict(getDb(), actor, r) : "Security reviews every break-glass use") : null;
-  return { ...r, mine, mayReview: r.review?.status === "open" && reviewRefusal === null, reviewRefusal };
+    r.review?.status === "open" ? (can(actor, "break_glass:review") ? await breakGlassReviewConflict(db, actor, r) : "Security reviews every break-glass use") : null;
+  const subjects = [{ subjectType: "access_request", subjectId: r.id }, ...(r.grant ? [{ subjectType: "grant", subjectId: r.grant.id }] : [])];
+  const history = withHistory ? await toHistory(db, await db.auditEvent.findMany({ where: { OR: subjects }, orderBy: { seq: "asc" }, take: 500 }), { subjectType: "access_request", subjectId: r.id }) : [];
+  return { ...r, mine, mayReview: r.review?.status === "open" && reviewRefusal === null, reviewRefusal, history };
 }
 
 /** What an approver wants beside a request: who owns the identity, its recent grants, its standing exceptions. */

@@ -8,18 +8,13 @@ import { formatTime } from "@/components/ui/format";
 import { CheckpointButton, VerifyButton } from "./_components/verify-button";
 import { getAuditCheckpointStatus } from "@/lib/audit-log/checkpoints";
 import { Time } from "@/components/ui/time";
+import { RecordedData, Sentence } from "@/components/ui/history";
+import { subjectHref } from "@/lib/audit-log/describe-event";
 
 export const metadata: Metadata = { title: "Audit" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Where an event's subject is shown. */
-const SUBJECT_PAGES: Record<string, string> = {
-  grant: "/grants",
-  access_request: "/requests",
-  identity: "/identities",
-  exception: "/exceptions",
-  attestation_campaign: "/attestations",
-};
+const subjectName = (type: string) => (type === "access_request" ? "request" : type.replaceAll("_", " "));
 
 export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
   const actor = await requireArea("audit");
@@ -47,6 +42,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
   const { rows, nextBefore } = await findAuditEvents({
     actor,
     before,
+    describe: true,
     filters: {
       action: filters.action,
       actor: filters.actor,
@@ -135,7 +131,7 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
               <th className="px-3 py-2">#</th>
               <th className="px-3 py-2">When</th>
               <th className="px-3 py-2">Actor</th>
-              <th className="px-3 py-2">Action</th>
+              <th className="px-3 py-2">Event</th>
               <th className="px-3 py-2">Subject</th>
               <th className="px-3 py-2">Hash</th>
             </tr>
@@ -153,22 +149,20 @@ export default async function AuditPage({ searchParams }: PageProps<"/audit">) {
                   <td className="px-3 py-2 tabular-nums text-zinc-500">{e.seq}</td>
                   <td className="whitespace-nowrap px-3 py-2"><Time iso={e.at} /></td>
                   <td className="px-3 py-2">{e.actorLabel}</td>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    <details>
-                      <summary className="cursor-pointer">{e.action}</summary>
-                      <pre className="mt-1 max-w-md overflow-x-auto whitespace-pre-wrap rounded bg-zinc-50 p-2 text-[11px] text-zinc-700">{JSON.stringify(e.data, null, 2)}</pre>
-                    </details>
+                  <td className="min-w-64 max-w-xl px-3 py-2" data-testid="audit-event">
+                    <p className="wrap-anywhere">{e.sentence ? <Sentence parts={e.sentence} /> : e.action}</p>
+                    <RecordedData action={e.action} data={e.data} />
                   </td>
-                  <td className="px-3 py-2 text-xs text-zinc-600">
-                    {e.subjectId && SUBJECT_PAGES[e.subjectType] ? (
-                      <Link className="underline" href={`${SUBJECT_PAGES[e.subjectType]}/${e.subjectId}`}>
-                        {e.subjectType} {e.subjectId.slice(0, 8)}
+                  <td className="whitespace-nowrap px-3 py-2 text-xs text-zinc-600" data-testid="audit-subject">
+                    {subjectHref(e.subjectType, e.subjectId) ? (
+                      <Link className="underline" href={subjectHref(e.subjectType, e.subjectId)!} title={e.subjectId ?? undefined}>
+                        {subjectName(e.subjectType)} {e.subjectId!.slice(0, 8)}
                       </Link>
                     ) : (
-                      <>
-                        {e.subjectType}
+                      <span title={e.subjectId ?? undefined}>
+                        {subjectName(e.subjectType)}
                         {e.subjectId ? ` ${e.subjectId.slice(0, 8)}` : ""}
-                      </>
+                      </span>
                     )}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs text-zinc-400">{e.hash.slice(0, 12)}</td>

@@ -11,6 +11,7 @@ import { adoptDriftAsException } from "@/lib/identities/adopt-drift-as-exception
 import { revokeDrift } from "@/lib/identities/revoke-drift";
 import { AppError } from "@/lib/errors";
 import { delegate, withdrawDelegation } from "@/lib/delegations/delegations";
+import { transferOwnership } from "@/lib/identities/transfer-ownership";
 import { field, formAction, objectAction } from "@/lib/web/action";
 
 const statusChanges = { quarantine: quarantineIdentity, decommission: decommissionIdentity, reactivate: reactivateIdentity } as const;
@@ -88,4 +89,14 @@ export const withdrawDelegationAction = formAction(
   z.strictObject({ principal: field.text(100), agent: field.text(100), reason: field.text() }),
   (actor, f) => withdrawDelegation(actor, f),
   { message: (_i, d) => `Withdrawn${d.grantsRevoking ? `; ${d.grantsRevoking} grant${d.grantsRevoking === 1 ? "" : "s"} it obtained being revoked` : ""}`, after: refreshIdentity },
+);
+
+export const transferOwnershipAction = formAction(
+  // The new owner comes as "user:<id>" or "team:<id>" from one select.
+  z.strictObject({ identityId: field.text(100), to: z.string().regex(/^(user|team):[0-9a-f-]{36}$/i, "Choose the new owner"), reason: field.text() }),
+  (actor, f) => {
+    const [type, id] = f.to.split(":") as ["user" | "team", string];
+    return transferOwnership(actor, { identityId: f.identityId, to: { type, id }, reason: f.reason });
+  },
+  { message: (_i, d) => `${d.name} now belongs to ${d.to}`, after: (_r, input) => input && revalidatePath(`/identities/${input.identityId}`) },
 );

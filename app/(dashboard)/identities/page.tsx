@@ -30,6 +30,7 @@ export default async function IdentitiesPage({ searchParams }: PageProps<"/ident
       environment: parseEnumParam(sp, "environment", envs),
       status: parseEnumParam(sp, "status", statuses),
       unowned: sp.owner === "none",
+      mine: sp.owner === "mine",
       unattested: sp.attestation === "overdue",
       standing: sp.standing === "yes",
     },
@@ -60,7 +61,7 @@ export default async function IdentitiesPage({ searchParams }: PageProps<"/ident
           { key: "kind", label: "Kind", options: options(kinds) },
           { key: "environment", label: "Environment", options: options(envs) },
           { key: "status", label: "Status", options: options(statuses) },
-          { key: "owner", label: "Owner", options: [{ value: "none", label: "unowned" }] },
+          { key: "owner", label: "Owner", options: [{ value: "mine", label: "mine (me or my teams)" }, { value: "none", label: "unowned" }] },
           { key: "attestation", label: "Attestation", options: [{ value: "overdue", label: `unattested (${UNATTESTED_AFTER_DAYS}+ days)` }] },
           { key: "standing", label: "Standing access", options: [{ value: "yes", label: "has standing privilege" }] },
         ]}

@@ -10,6 +10,8 @@ import type { MyAttestationRow } from "@/lib/attestations/find-my-attestations";
 import type { OwnerCandidate } from "@/lib/attestations/find-owner-candidates";
 import type { Page } from "@/lib/listing";
 import { attestAction } from "../actions";
+import Link from "next/link";
+import { Time } from "@/components/ui/time";
 
 type Decision = "keep" | "reduce" | "decommission" | "reassign";
 
@@ -97,15 +99,15 @@ export function MyAttestations(props: Props) {
         </div>
       ),
     }),
-    col.accessor("activeGrants", {
-      header: "Live grants",
-      enableSorting: false,
-      cell: (c) => <span className="tabular-nums">{c.getValue()}</span>,
+    col.display({
+      id: "holds",
+      header: "Holds now",
+      cell: (c) => <Holds row={c.row.original} />,
     }),
-    col.accessor("openExceptions", {
-      header: "Standing exceptions",
+    col.accessor("lastUsedAt", {
+      header: "Last used",
       enableSorting: false,
-      cell: (c) => (c.getValue() ? <Badge tone="amber">{c.getValue()}</Badge> : <span className="text-zinc-400">0</span>),
+      cell: (c) => <span className="whitespace-nowrap" data-testid="last-used">{c.getValue() ? <Time iso={c.getValue()} /> : <span className="text-zinc-500">never reported</span>}</span>,
     }),
     col.accessor("lastAttestedAt", {
       header: "Last attested",
@@ -191,5 +193,33 @@ export function MyAttestations(props: Props) {
         selection={{ selected, onChange: setSelected }}
       />
     </div>
+  );
+}
+
+/** What the identity holds now: live grants, accepted exceptions, accounts found by discovery. */
+function Holds({ row }: { row: MyAttestationRow }) {
+  const { grants, exceptions, discovered } = row.holds;
+  if (grants.length + exceptions.length + discovered.length === 0) return <span className="text-zinc-500">nothing</span>;
+  return (
+    <ul className="space-y-0.5 text-xs" data-testid="holds">
+      {grants.map((g) => (
+        <li key={g.id}>
+          <span className="font-medium">{g.entitlement}</span> <span className="text-zinc-500">grant, {g.status.replaceAll("_", " ")}, ends {formatDate(g.expiresAt)}</span>
+        </li>
+      ))}
+      {exceptions.map((e) => (
+        <li key={e.id}>
+          <Link className="font-medium underline" href={`/exceptions/${e.id}`}>
+            {e.entitlement}
+          </Link>{" "}
+          <Badge tone="amber">standing</Badge> <span className="text-zinc-500">exception{e.expiresAt ? ` until ${formatDate(e.expiresAt)}` : ""}</span>
+        </li>
+      ))}
+      {discovered.map((d) => (
+        <li key={`${d.issuer}:${d.principal}`}>
+          <span className="font-mono">{d.principal}</span> <span className="text-zinc-500">on {d.issuer}, found by discovery</span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -8,8 +8,9 @@ import { ProposeForm } from "./_components/propose-form";
 
 export const metadata: Metadata = { title: "Propose exception" };
 
-export default async function ProposeExceptionPage() {
+export default async function ProposeExceptionPage({ searchParams }: { searchParams: Promise<{ identity?: string | string[] }> }) {
   const actor = await requireArea("exceptions");
+  const { identity } = await searchParams;
   if (!can(actor, "exception:propose")) redirect("/forbidden?area=exceptions");
   const { identities, entitlements } = await findProposalOptions({ actor });
   return (
@@ -18,7 +19,7 @@ export default async function ProposeExceptionPage() {
         title="Propose exception"
         description="Standing access for an identity you own or operate, when just-in-time requests cannot work. Security reviews it; if accepted, the access is issued through the issuer and revoked at the end date."
       />
-      <ProposeForm identities={identities} entitlements={entitlements} />
+      <ProposeForm identities={identities} entitlements={entitlements} initialIdentityId={typeof identity === "string" ? identity : undefined} />
     </>
   );
 }

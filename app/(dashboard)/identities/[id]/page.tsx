@@ -11,6 +11,9 @@ import { formatDate, formatTime } from "@/components/ui/format";
 import { StatusChangeForm } from "./_components/status-change-form";
 import { DelegateForm, WithdrawDelegationForm } from "./_components/delegation-forms";
 import { Time } from "@/components/ui/time";
+import { History } from "@/components/ui/history";
+import { findTransferTargets } from "@/lib/identities/find-transfer-targets";
+import { TransferForm } from "./_components/transfer-form";
 
 export const metadata: Metadata = { title: "Identity" };
 
@@ -58,10 +61,46 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
     throw e;
   });
   const mayChangeStatus = can(actor, "identity:quarantine") && i.status !== "decommissioned";
+  const targets = i.may.transfer ? await findTransferTargets(actor, i.id) : null;
+  const currentOwner = i.owner ? `${i.owner.type}:${i.owner.id}` : null;
+  const action = "rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50";
   const none = <span className="text-zinc-400">—</span>;
   return (
     <>
       <PageHeader title={i.name} description={`${i.kind.replaceAll("_", " ")} in ${i.environment}, system ${i.system}.`} />
+      {(
+        <section className={`${card} mb-6 space-y-3`} data-testid="owner-actions" aria-label="Owner actions">
+          <div className="flex flex-wrap items-center gap-2">
+            <h2 className="mr-2 font-semibold">{i.owns ? "You own this identity" : "Ownership"}</h2>
+            {i.may.requestAccess ? (
+              <Link className={action} href={`/requests/new?identity=${i.id}`}>
+                Request access
+              </Link>
+            ) : null}
+            {i.openAttestation ? (
+              <Link className={`${action} border-amber-400`} href={`/attestations?campaign=${i.openAttestation.campaignId}`}>
+                Attest (due {formatDate(i.openAttestation.dueAt)})
+              </Link>
+            ) : null}
+            {i.may.proposeException ? (
+              <Link className={action} href={`/exceptions/new?identity=${i.id}`}>
+                Propose an exception
+              </Link>
+            ) : null}
+          </div>
+          {targets ? (
+            <div>
+              <h3 className="mb-1 font-medium">Transfer ownership</h3>
+              <p className="mb-2 text-zinc-600">Hand it to another person or team who will answer for it. The reason is kept in its owner history.</p>
+              <TransferForm identityId={i.id} targets={targets} current={currentOwner} />
+            </div>
+          ) : (
+            <p className="text-zinc-600" data-testid="transfer-refused">
+              {i.status === "decommissioned" ? "It is decommissioned: its ownership no longer changes." : "Only its owner, a member of its owning team or an admin can transfer its ownership."}
+            </p>
+          )}
+        </section>
+      )}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className={card}>
           <dl className="grid grid-cols-[7rem_minmax(0,1fr)] wrap-anywhere max-sm:gap-x-2 sm:grid-cols-[9rem_minmax(0,1fr)] gap-y-2">
@@ -265,25 +304,7 @@ export default async function IdentityPage({ params }: PageProps<"/identities/[i
       </Section>
       ) : null}
 
-      {i.audit ? (
-      <Section title="Audit trail" count={i.audit.length} testId="identity-audit">
-        {i.audit.length ? (
-          <ol className="space-y-1 rounded-lg border border-zinc-200 bg-white p-4 text-sm">
-            {i.audit.map((h) => (
-              <li key={h.seq} className="grid grid-cols-[minmax(0,1fr)] gap-x-2 max-sm:border-b max-sm:border-zinc-100 max-sm:pb-1 sm:grid-cols-[11rem_14rem_minmax(0,1fr)] sm:gap-2">
-                <span className="text-zinc-500"><Time iso={h.at} /></span>
-                <span className="font-mono text-xs">{h.action}</span>
-                <span className="truncate text-xs text-zinc-600" title={JSON.stringify(h.data)}>
-                  {h.actor} {Object.keys(h.data).length ? JSON.stringify(h.data) : ""}
-                </span>
-              </li>
-            ))}
-          </ol>
-        ) : (
-          <p className="text-sm text-zinc-500">No event recorded about this identity.</p>
-        )}
-      </Section>
-      ) : null}
+      {i.audit ? <History entries={i.audit} title="History" testId="identity-audit" empty="No event recorded about this identity." /> : null}
     </>
   );
 }

@@ -14,13 +14,14 @@ import { CredentialReveal } from "@/components/grants/credential-reveal";
 import { getDecisionOptions } from "@/lib/requests/decision-options";
 import { DecisionControls } from "./_components/decision-controls";
 import { Time } from "@/components/ui/time";
+import { History } from "@/components/ui/history";
 
 export const metadata: Metadata = { title: "Request" };
 
 export default async function RequestPage({ params }: PageProps<"/requests/[id]">) {
   const actor = await requireArea("requests");
   const { id } = await params;
-  const r = await getRequest({ actor, requestId: id }).catch((e) => {
+  const r = await getRequest({ actor, requestId: id, withHistory: true }).catch((e) => {
     if (isAppError(e) && (e.code === "not_found" || e.code === "validation_failed")) notFoundPage();
     throw e;
   });
@@ -128,6 +129,7 @@ export default async function RequestPage({ params }: PageProps<"/requests/[id]"
           )}
         </section>
       ) : null}
+      <History entries={r.history} testId="request-history" />
     </>
   );
 }

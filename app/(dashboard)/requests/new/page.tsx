@@ -10,11 +10,13 @@ import { isAppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "New request" };
 
-export default async function NewRequestPage({ searchParams }: { searchParams: Promise<{ again?: string | string[] }> }) {
+export default async function NewRequestPage({ searchParams }: { searchParams: Promise<{ again?: string | string[]; identity?: string | string[] }> }) {
   const actor = await requireArea("requests");
   if (!can(actor, "request:create")) redirect("/forbidden?area=requests");
-  const { again } = await searchParams;
-  const [{ identities, entitlements }, draft] = await Promise.all([findRequestOptions({ actor }), typeof again === "string" ? draftFrom(actor, again) : undefined]);
+  const { again, identity } = await searchParams;
+  const [{ identities, entitlements }, fromAgain] = await Promise.all([findRequestOptions({ actor }), typeof again === "string" ? draftFrom(actor, again) : undefined]);
+  // ?identity=<id> preselects one the person may request for; any other value starts as usual.
+  const draft = fromAgain ?? (typeof identity === "string" && identities.some((i) => i.id === identity) ? { identityId: identity } : undefined);
   return (
     <>
       <PageHeader title="Request access" description="Temporary access for an identity you own or operate. It ends by itself when the window is over." />

@@ -10,9 +10,9 @@ import { ProposalFields, inputClass } from "../../_components/proposal-fields";
 type IdentityOption = { id: string; name: string; kind: string; environment: string };
 type EntitlementOption = { id: string; name: string; description: string; environment: string; riskTier: ExceptionRiskRating };
 
-export function ProposeForm({ identities, entitlements }: { identities: IdentityOption[]; entitlements: EntitlementOption[] }) {
+export function ProposeForm({ identities, entitlements, initialIdentityId }: { identities: IdentityOption[]; entitlements: EntitlementOption[]; /** Preselected when it is one of the options. */ initialIdentityId?: string }) {
   const [state, action, pending] = useKeptForm<ActionResult<{ id: string }> | null>(proposeExceptionAction, null);
-  const [identityId, setIdentityId] = useState(identities[0]?.id ?? "");
+  const [identityId, setIdentityId] = useState(identities.some((i) => i.id === initialIdentityId) ? initialIdentityId! : (identities[0]?.id ?? ""));
   const identity = identities.find((i) => i.id === identityId);
   const choices = useMemo(() => entitlements.filter((e) => !identity || e.environment === identity.environment), [entitlements, identity]);
   const [entitlementId, setEntitlementId] = useState("");
