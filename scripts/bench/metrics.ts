@@ -66,15 +66,16 @@ async function generateGrants(c: pg.Client, now: Date) {
            md5('grant' || g)::uuid AS id, md5('req' || g)::uuid AS rid,
            CASE WHEN g % 2000 = 7 THEN md5('exc' || g)::uuid END AS xid,
            md5('idn' || (1 + (g * 7919) % 5000))::uuid AS identity_id,
-           1 + (g * 104729) % 80 AS ent,
-           (ARRAY[300, 900, 900, 1800, 3600, 3600, 7200, 14400, 28800, 86400])[1 + (g * 31) % 10] AS dur,
+           (1 + (g * 7919) % 5000)::int AS idn,
+           (1 + (g * 104729) % 80)::int AS ent,
+           (ARRAY[300, 900, 900, 1800, 3600, 3600, 7200, 14400, 28800, 86400])[(1 + (g * 31) % 10)::int] AS dur,
            ${NOW} - (365 * 86400 * power((g - 0.5) / ${GRANTS}::float8, 1.3)) * interval '1 second' AS issued,
-           (g * 2654435761) % 1000 AS r
-    FROM generate_series(1, ${GRANTS}) g`);
+           ((g * 2654435761) % 1000)::int AS r
+    FROM generate_series(1, ${GRANTS}::bigint) g`);
   await c.query(`
     INSERT INTO "AccessRequest" (id, "identityId", "entitlementId", "durationSec", justification, status, environment, "riskTier", "identityKind", "createdAt", "decidedAt", "expiresAt", "approvalsRequired")
       SELECT gg.rid, gg.identity_id, md5('ent' || gg.ent)::uuid, gg.dur, 'bench ' || gg.g, 'approved', (ARRAY['dev','staging','prod'])[1 + gg.ent % 3]::"Environment",
-             (ARRAY['low','medium','high','critical'])[1 + gg.ent % 4]::"RiskTier", (ARRAY['service_account','api_key','workload','ci_job','ai_agent','bot'])[1 + (1 + (gg.g * 7919) % 5000) % 6]::"IdentityKind",
+             (ARRAY['low','medium','high','critical'])[1 + gg.ent % 4]::"RiskTier", (ARRAY['service_account','api_key','workload','ci_job','ai_agent','bot'])[1 + gg.idn % 6]::"IdentityKind",
              gg.issued - (CASE WHEN gg.r < 600 THEN 2 ELSE 30 + gg.r * 7 END) * interval '1 second', gg.issued - interval '1 second', gg.issued + interval '1 day', 1
       FROM gg WHERE gg.xid IS NULL;
     INSERT INTO "Approval" (id, "requestId", "approverId", decision, "createdAt")
@@ -180,7 +181,14 @@ async function generateAudit(c: pg.Client, now: Date, identities: { id: string; 
 async function main() {
   // The database as the product runs it (its default settings), not tuned for the benchmark.
   const app = await startServer("metrics", ["hourglass"]);
-  const url = app.url("hourglass");
+  try {
+    await run(app.url("hourglass"));
+  } finally {
+    await app.stop();
+  }
+}
+
+async function run(url: string) {
   setProcessEnv({ DATABASE_URL: url, HOURGLASS_SECRET_KEY: "bench-seal-key-0123456789abcdef0123456789", TZ: "UTC" });
   migrate(url);
   const { getDb, disconnectDb } = await import("../../lib/db");
@@ -356,7 +364,6 @@ async function main() {
   console.log(`  audit append adds ≤ 1 ms p95 to a write: ${appendCost.toFixed(2)} ms → ${met(appendCost <= 1)}`);
   await bulk.end();
   await disconnectDb();
-  await app.stop();
 }
 
 main().catch((e) => {
