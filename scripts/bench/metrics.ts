@@ -252,6 +252,8 @@ async function run(url: string) {
   }
   const floor1 = await rtt();
   metricRows.push(["floor: database round trip", floor1.n, floor1.p50, floor1.p95, floor1.max, "-"]);
+  // Each table as soon as it is measured: on a loaded machine the whole run can take long.
+  console.log(`\n${table(metricRows)}\n`);
 
   // --- audit page ------------------------------------------------------------------------------
   const someUser = users[17];
@@ -283,6 +285,7 @@ async function run(url: string) {
   }
   const floor2 = await rtt();
   findRows.push(["floor: database round trip", floor2.n, floor2.p50, floor2.p95, floor2.max, "-"]);
+  console.log(`${table(findRows)}\n`);
 
   // --- chain verification ----------------------------------------------------------------------
   // sha256 alone over the same bytes: every event's '["' || prev || '",' || tail, read in order.
