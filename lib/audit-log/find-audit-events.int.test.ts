@@ -36,6 +36,28 @@ describe("audit search", () => {
     expect(await actions({ action: "grant.", from: new Date(Date.now() + 60_000) })).toEqual([]);
     expect(await actions({ action: "grant.", to: new Date(Date.now() + 60_000) })).toHaveLength(2);
     expect(await actions({ action: "grant.", to: new Date(Date.now() - 3_600_000) })).toEqual([]);
+    // An action prefix is matched literally: LIKE's wildcards in it match only themselves.
+    expect(await actions({ action: "grant_" })).toEqual([]);
+    expect(await actions({ action: "%" })).toEqual([]);
+    // Combined filters all apply.
+    expect(await actions({ identityId, actor: auditor.email })).toEqual([]);
+    expect(await actions({ identityId, action: "grant." })).toEqual(["grant.issued"]);
+  });
+
+  it("returns each row as stored: instant, data and hash", async () => {
+    const stored = await getDb().auditEvent.findFirstOrThrow({ where: { action: "grant.issued" } });
+    const [row] = (await findAuditEvents({ actor: auditor, filters: { identityId, action: "grant.issued" } })).rows;
+    expect(row).toEqual({
+      seq: stored.seq.toString(),
+      id: stored.id,
+      at: stored.at.toISOString(),
+      actorLabel: stored.actorLabel,
+      action: stored.action,
+      subjectType: stored.subjectType,
+      subjectId: stored.subjectId,
+      data: stored.data,
+      hash: stored.hash,
+    });
   });
 
   it("pages by sequence number, keeping the filter", async () => {

@@ -1,6 +1,6 @@
 import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma, type AuditEvent } from "../generated/prisma/client";
 import { toHistory } from "./history";
 import type { SentencePart } from "./describe-event";
 
@@ -33,20 +33,23 @@ export async function findAuditEvents({
   describe?: boolean;
 }): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {
   assertCan(actor, "audit:read");
-  const where: Prisma.AuditEventWhereInput = {
-    ...(before !== undefined ? { seq: { lt: before } } : {}),
-    ...(filters.action ? { action: { startsWith: filters.action } } : {}),
-    ...(filters.subjectType ? { subjectType: filters.subjectType } : {}),
-    ...(filters.subjectId ? { subjectId: filters.subjectId } : {}),
-    // An actor is named by its label (e-mail, identity name, "system:…") or its id.
-    ...(filters.actor ? { OR: [{ actorLabel: filters.actor }, { actorId: filters.actor }] } : {}),
-    ...(filters.from || filters.to ? { at: { ...(filters.from ? { gte: filters.from } : {}), ...(filters.to ? { lt: filters.to } : {}) } } : {}),
-    // Events about an identity: on the identity itself, or recording it in their data.
-    ...(filters.identityId
-      ? { AND: [{ OR: [{ subjectType: "identity", subjectId: filters.identityId }, { data: { path: ["identityId"], equals: filters.identityId } }] }] }
-      : {}),
-  };
-  const rows = await getDb().auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: take + 1 });
+  // Plain SQL: the identity filter matches data->>'identityId', the expression its index is on
+  // (prisma/migrations/…_metrics_audit_indexes), which Prisma's JSON path filter does not produce.
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (before !== undefined) where.push(Prisma.sql`seq < ${before}`);
+  if (filters.action) where.push(Prisma.sql`action LIKE ${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"}`);
+  if (filters.subjectType) where.push(Prisma.sql`"subjectType" = ${filters.subjectType}`);
+  if (filters.subjectId) where.push(Prisma.sql`"subjectId" = ${filters.subjectId}`);
+  // An actor is named by its label (e-mail, identity name, "system:…") or its id.
+  if (filters.actor) where.push(Prisma.sql`("actorLabel" = ${filters.actor} OR "actorId" = ${filters.actor})`);
+  if (filters.from) where.push(Prisma.sql`at >= (${filters.from}::timestamptz AT TIME ZONE 'UTC')`);
+  if (filters.to) where.push(Prisma.sql`at < (${filters.to}::timestamptz AT TIME ZONE 'UTC')`);
+  // Events about an identity: on the identity itself, or recording it in their data.
+  if (filters.identityId) where.push(Prisma.sql`(("subjectType" = 'identity' AND "subjectId" = ${filters.identityId}) OR data->>'identityId' = ${filters.identityId})`);
+  const rows = await getDb().$queryRaw<AuditEvent[]>`
+    SELECT seq, id::text, at, "actorLabel", action, "subjectType", "subjectId", data, hash
+    FROM "AuditEvent" WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY seq DESC LIMIT ${take + 1}`;
   const page = rows.slice(0, take);
   const sentences = describe ? (await toHistory(getDb(), page)).map((h) => h.sentence) : null;
   return {

@@ -94,21 +94,31 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
   const key = KEY_SQL[by];
   const live = Prisma.sql`coalesce(g."revokedAt", ${now}::timestamptz)`;
 
+  // Each grant live in the range adds its seconds to the buckets it spans (most span one or two),
+  // so the work follows the grants, not grants × buckets. The OR below is implied by the exact
+  // overlap test after it (issued in the range, or issued before and still live at its start);
+  // it is there so the planner reaches the rows through the issuedAt and (revokedAt, issuedAt) indexes.
   const hoursRows = db.$queryRaw<{ bucket: Date; standing: boolean; key: string; seconds: number }[]>`
-    WITH b AS (
-      SELECT s AS start, s + interval ${step} AS stop
-      FROM generate_series(date_trunc(${range.bucket}, ${from}::timestamptz), ${to}::timestamptz - interval '1 microsecond', interval ${step}) s
-    ), g AS (
-      SELECT g."issuedAt" AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, ${key} AS key
+    WITH g AS (
+      SELECT greatest(g."issuedAt", ${from}::timestamptz) AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, ${key} AS key
       FROM "Grant" g ${DIMENSIONS}
-      WHERE g."issuedAt" IS NOT NULL AND g."issuedAt" < ${to} AND ${live} > ${from} AND NOT g.drill
+      WHERE NOT g.drill AND g."issuedAt" IS NOT NULL
+        AND ((g."issuedAt" >= ${from} AND g."issuedAt" < ${to}) OR (g."issuedAt" < ${from} AND (g."revokedAt" > ${from} OR g."revokedAt" IS NULL)))
+        AND g."issuedAt" < ${to} AND ${live} > ${from}
     )
     SELECT b.start AS bucket, g.standing, g.key,
-           sum(extract(epoch FROM least(b.stop, g.e) - greatest(b.start, g.s, ${from}::timestamptz)))::float8 AS seconds
-    FROM b JOIN g ON g.s < b.stop AND g.e > b.start
+           sum(extract(epoch FROM least(b.start + interval ${step}, g.e) - greatest(b.start, g.s)))::float8 AS seconds
+    FROM g CROSS JOIN LATERAL generate_series(date_trunc(${range.bucket}, g.s), g.e - interval '1 microsecond', interval ${step}) AS b(start)
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
-  // Grants issued in the range: durations, early ends, use, extensions.
+  // Grants issued in the range, read once: durations, early ends, use, extensions, and the
+  // distribution of requested and held durations (over the grants that came from a request).
+  const binCounts = BINS.map((_, k) =>
+    Prisma.raw(
+      `count(*) FILTER (WHERE r.id IS NOT NULL AND width_bucket(r."durationSec" / 60.0, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]) = ${k}) AS req_${k},
+       count(*) FILTER (WHERE r.id IS NOT NULL AND g."revokedAt" IS NOT NULL AND width_bucket(extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]) = ${k}) AS held_${k}`,
+    ),
+  );
   const issuedRow = db.$queryRaw<Record<string, unknown>[]>`
     SELECT
       count(*) AS issued,
@@ -123,22 +133,10 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       coalesce(sum(extract(epoch FROM (least(${live}, ${now}::timestamptz) - g."issuedAt"))) FILTER (WHERE g."useCount" = 0), 0)::float8 AS unused_seconds,
       count(*) FILTER (WHERE g."breakGlass") AS break_glass,
       count(*) FILTER (WHERE g.extensions > 0) AS extended,
-      coalesce(sum(g.extensions), 0) AS extensions
-    FROM "Grant" g
+      coalesce(sum(g.extensions), 0) AS extensions,
+      ${Prisma.join(binCounts, ",\n      ")}
+    FROM "Grant" g LEFT JOIN "AccessRequest" r ON r.id = g."requestId"
     WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL AND NOT g.drill`;
-
-  const distributionRows = db.$queryRaw<{ bin: number; requested: bigint; held: bigint }[]>`
-    WITH d AS (
-      SELECT r."durationSec" / 60.0 AS requested,
-             CASE WHEN g."revokedAt" IS NOT NULL THEN extract(epoch FROM (g."revokedAt" - g."issuedAt")) / 60 END AS held
-      FROM "Grant" g JOIN "AccessRequest" r ON r.id = g."requestId"
-      WHERE g."issuedAt" >= ${from} AND g."issuedAt" < ${to} AND g."exceptionId" IS NULL AND NOT g.drill
-    )
-    SELECT x.bin, sum(x.req)::bigint AS requested, sum(x.hld)::bigint AS held FROM (
-      SELECT width_bucket(requested, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]) AS bin, 1 AS req, 0 AS hld FROM d
-      UNION ALL
-      SELECT width_bucket(held, ARRAY[5, 15, 30, 60, 240, 1440]::float8[]), 0, 1 FROM d WHERE held IS NOT NULL
-    ) x GROUP BY 1`;
 
   // Grants whose window ended in the range: how fast the revoke was confirmed, and whether privilege outlived the window.
   const lagRows = db.$queryRaw<{ bucket: Date; count: bigint; p50: number | null; p95: number | null; max: number | null }[]>`
@@ -171,10 +169,9 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     WHERE r."decidedAt" >= ${from} AND r."decidedAt" < ${to} AND r.status IN ('approved', 'denied')`;
 
   const attestedSince = new Date(now.getTime() - 90 * 86400_000);
-  const [hours, issued, distribution, lagSeries, lag, approval, counts] = await Promise.all([
+  const [hours, issued, lagSeries, lag, approval, counts] = await Promise.all([
     hoursRows,
     issuedRow,
-    distributionRows,
     lagRows,
     lagRow,
     approvalRow,
@@ -195,7 +192,6 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
   const l = lag[0];
   const a = approval[0];
   const series: HoursPoint[] = hours.map((h) => ({ bucket: h.bucket.toISOString(), kind: h.standing ? "standing" : "jit", key: h.key, hours: round(Number(h.seconds) / 3600) }));
-  const byBin = new Map(distribution.map((d) => [Number(d.bin), d]));
   const issuedCount = Number(i.issued);
   const decided = Number(a.decided);
   return {
@@ -211,7 +207,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     privilegeHoursSeries: series,
     grantedMinutes: { p50: num(i.granted_p50), p95: num(i.granted_p95) },
     heldMinutes: { p50: num(i.held_p50), p95: num(i.held_p95) },
-    durationDistribution: BINS.map(([bin, upTo], idx) => ({ bin, upToMinutes: upTo, requested: Number(byBin.get(idx)?.requested ?? 0), held: Number(byBin.get(idx)?.held ?? 0) })),
+    durationDistribution: BINS.map(([bin, upTo], idx) => ({ bin, upToMinutes: upTo, requested: Number(i[`req_${idx}`]), held: Number(i[`held_${idx}`]) })),
     revocationLagSeconds: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max) },
     revocationLagSeries: lagSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), p50: num(r.p50), p95: num(r.p95), max: num(r.max) })),
     outlived: { count: Number(l.outlived), totalSeconds: round(Number(l.outlived_total), 3), maxSeconds: num(l.outlived_max) },
