@@ -200,7 +200,7 @@ export async function getIdentity({ actor, identityId }: { actor: Actor; identit
       attestedAt: a.attestedAt?.toISOString() ?? null,
     })),
     attachedPrincipals: attached,
-    audit: audit ? await toHistory(db, audit, { subjectType: "identity", subjectId: id }) : null,
+    audit: audit ? await toHistory(db, audit, { subjectType: "identity", subjectId: id }) : undefined,
   };
 }
 
