@@ -41,6 +41,8 @@ export async function startForwardProxy(routes: Record<string, number>): Promise
       },
     );
     upstream.on("error", () => res.writeHead(502).end("upstream unreachable"));
+    // A client gone (a closed browser) ends its upstream request too: a held-open stream must not outlive it.
+    res.on("close", () => upstream.destroy());
     req.pipe(upstream);
   });
   server.on("connect", (req, socket: net.Socket, head) => {

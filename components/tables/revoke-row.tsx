@@ -9,8 +9,17 @@ export function RevokeRow({ grantId, label }: { grantId: string; label: string }
   const [open, setOpen] = useState(false);
   const [comment, setComment] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
   const [pending, start] = useTransition();
   const router = useRouter();
+  // Until the list re-renders with the grant's new status, say what happened instead of offering Revoke again.
+  if (started) {
+    return (
+      <span role="status" className="text-xs text-zinc-600">
+        Revocation started
+      </span>
+    );
+  }
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)} className="rounded-md border border-zinc-300 px-2 py-0.5 text-xs font-medium hover:bg-zinc-50">
@@ -23,6 +32,7 @@ export function RevokeRow({ grantId, label }: { grantId: string; label: string }
       const r = await revokeGrantRowAction({ grantId, comment });
       if (!r.ok) return setError(r.error.fields?.comment ?? r.error.message);
       setOpen(false);
+      setStarted(true);
       router.refresh();
     });
   return (

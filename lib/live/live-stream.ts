@@ -3,7 +3,17 @@ import type { LiveTopic } from "./live-topics";
 import { touches } from "./live-topics";
 
 /** How long one stream lives: the browser then reconnects, and the session is checked again. */
-const LIFETIME_MS = 120_000;
+const LIFETIME_MS = 60_000;
+
+// Open streams end when the server is told to stop: a graceful shutdown waits for open requests,
+// and an event stream would otherwise hold it for a whole lifetime.
+const open = new Set<() => void>();
+let hooked = false;
+function endAllOnShutdown() {
+  if (hooked) return;
+  hooked = true;
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => [...open].forEach((end) => end()));
+}
 const HEARTBEAT_MS = 20_000;
 /** At most one "changed" per this long: a page re-renders, it does not follow every event. */
 const THROTTLE_MS = 1000;
@@ -16,6 +26,7 @@ const THROTTLE_MS = 1000;
 export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup = () => {};
+  endAllOnShutdown();
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let closed = false;
@@ -40,6 +51,7 @@ export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableSt
       cleanup = () => {
         if (closed) return;
         closed = true;
+        open.delete(cleanup);
         stopFeed();
         clearInterval(heartbeat);
         clearTimeout(end);
@@ -52,6 +64,7 @@ export function liveStream(topics: LiveTopic[], signal: AbortSignal): ReadableSt
         }
       };
       signal.addEventListener("abort", cleanup);
+      open.add(cleanup);
       send(`retry: 2000\n: listening\n\n`);
     },
     cancel() {
