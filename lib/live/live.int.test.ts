@@ -4,7 +4,7 @@ import { systemActor } from "../authz";
 import { appendAudit } from "../audit";
 import { useFreshDatabase } from "../testing/database";
 import { createUser } from "../testing/factories";
-import { onChanges, type Change } from "../platform/change-feed";
+import { feedPrimed, onChanges, type Change } from "../platform/change-feed";
 import { parseLiveTopics } from "./live-topics";
 import { liveStream } from "./live-stream";
 
@@ -43,7 +43,7 @@ describe("the change feed", () => {
     const seen: Change[][] = [];
     const stop = onChanges((c) => seen.push(c));
     try {
-      await new Promise((r) => setTimeout(r, 300)); // the feed learns where the table ends
+      await feedPrimed();
       const [a, b] = [id(), id()];
       await change("grant", a);
       await change("access_request", b, "request.created");
@@ -64,7 +64,7 @@ describe("the live stream", () => {
     try {
       const [first] = await Promise.all([readUntil(stream, /listening/, 2000)]);
       expect(first).toMatch(/^retry: 2000/);
-      await new Promise((r) => setTimeout(r, 300));
+      await feedPrimed();
       await change("grant", other);
       expect(await readUntil(stream, /event: changed/, 2500)).not.toMatch(/changed/);
       await change("grant", mine);

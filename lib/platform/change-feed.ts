@@ -15,8 +15,13 @@ type Listener = (changes: Change[]) => void;
 const POLL_MS = 1500;
 const BATCH = 2000;
 
-type Feed = { listeners: Set<Listener>; last: bigint | null; timer?: ReturnType<typeof setInterval>; client?: pg.Client; reading: boolean; again: boolean };
-const feed: Feed = { listeners: new Set(), last: null, reading: false, again: false };
+type Feed = { listeners: Set<Listener>; last: bigint | null; timer?: ReturnType<typeof setInterval>; client?: pg.Client; reading: boolean; again: boolean; primed: (() => void)[] };
+const feed: Feed = { listeners: new Set(), last: null, reading: false, again: false, primed: [] };
+
+/** Resolves once the running feed knows where the audit table ends: what is appended after is delivered. */
+export function feedPrimed(): Promise<void> {
+  return feed.last !== null ? Promise.resolve() : new Promise((resolve) => feed.primed.push(resolve));
+}
 
 /** Calls `fn` with each batch of changes from now on; returns the function that stops it. */
 export function onChanges(fn: Listener): () => void {
@@ -74,6 +79,7 @@ async function read() {
       if (feed.last === null) {
         const [{ max }] = await db.$queryRaw<{ max: bigint | null }[]>`SELECT max(seq) AS max FROM "AuditEvent"`;
         feed.last = max ?? 0n;
+        feed.primed.splice(0).forEach((resolve) => resolve());
         continue;
       }
       const rows = await db.$queryRaw<(Change & { seq: bigint })[]>`
