@@ -85,7 +85,7 @@ describe("revocation drill against a real PostgreSQL", () => {
     expect(await target.liveSessions()).toBe(0);
     // Audited: requested, issued, revoked, passed.
     const actions = (await db.auditEvent.findMany({ where: { OR: [{ subjectId: issuerId }, { subjectId: grant.id }] }, orderBy: { seq: "asc" } })).map((e) => e.action);
-    expect(actions).toEqual(["drill.requested", "grant.issued", "grant.revoked", "drill.passed"]);
+    expect(actions).toEqual(["drill.requested", "grant.issued", "grant.revoke_requested", "grant.revoked", "drill.passed"]);
 
     const listed = await findDrills(admin, { issuer: issuerId });
     expect(listed.drills[0]).toMatchObject({ id: out.id, ok: true });

@@ -178,9 +178,12 @@ export async function performDrill(db: Db, args: { runId: string; issuer: Issuer
     held = await step("prove", () => prove(issuer, driver, db, result, ref));
 
     const revokeAt = await databaseNow(db);
-    await db.grant.update({
-      where: { id: grant.id },
-      data: { status: "revoking", revokeRequestedAt: revokeAt, revokeReason: "early", revokeComment: "revocation drill", attempts: { increment: 1 }, nextAttemptAt: new Date(revokeAt.getTime() + leaseMs()) },
+    await db.$transaction(async (tx) => {
+      await tx.grant.update({
+        where: { id: grant.id },
+        data: { status: "revoking", revokeRequestedAt: revokeAt, revokeReason: "early", revokeComment: "revocation drill", attempts: { increment: 1 }, nextAttemptAt: new Date(revokeAt.getTime() + leaseMs()) },
+      });
+      await appendAudit(tx, systemActor("worker"), { action: "grant.revoke_requested", subjectType: "grant", subjectId: grant.id, data: { reason: "early", comment: "revocation drill", was: "active", drill: runId } });
     });
     revokeStarted = performance.now();
     await step("revoke", () => driver.revoke(ref));

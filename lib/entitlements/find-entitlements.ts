@@ -1,6 +1,7 @@
 import { getDb } from "../db";
 import { canAny, type Actor } from "../authz";
 import { forbidden } from "../errors";
+import type { Entitlement, Issuer } from "../generated/prisma/client";
 
 export type EntitlementRow = {
   id: string;
@@ -26,7 +27,12 @@ export type EntitlementRow = {
 export async function findEntitlements({ actor }: { actor: Actor }): Promise<EntitlementRow[]> {
   if (!canAny(actor, ["admin:entitlements", "request:create", "request:read_all"])) throw forbidden();
   const rows = await getDb().entitlement.findMany({ orderBy: [{ environment: "asc" }, { name: "asc" }], include: { issuer: { select: { name: true, type: true, enabled: true } } } });
-  return rows.map((e) => ({
+  return rows.map(toEntitlementRow);
+}
+
+/** An entitlement row with its issuer's name, type and state, as the lists and the admin page show it. */
+export function toEntitlementRow(e: Entitlement & { issuer: Pick<Issuer, "name" | "type" | "enabled"> }): EntitlementRow {
+  return {
     id: e.id,
     name: e.name,
     description: e.description,
@@ -44,5 +50,5 @@ export async function findEntitlements({ actor }: { actor: Actor }): Promise<Ent
     requestTtlSec: e.requestTtlSec,
     enabled: e.enabled,
     issuerEnabled: e.issuer.enabled,
-  }));
+  };
 }
