@@ -19,16 +19,14 @@
 // Options: --grants N --outage-grants M --outage-seconds S --skip-outage --skip-spread
 //          --load (a second process keeps one core busy throughout)
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { setProcessEnv } from "../../lib/env";
 import { sealJson } from "../../lib/crypto/seal";
-import { createPostgresIssuer, roleNameFor } from "../../lib/issuers/postgres";
-import type { GrantRef } from "../../lib/issuers/types";
+import { createPostgresIssuer } from "../../lib/issuers/postgres";
 import { mapWithConcurrency } from "../../lib/concurrency";
 import { closeAllDrivers } from "../../lib/issuers/registry";
-import { wakeWorkers } from "../../lib/worker/wake";
 import { migrate, startServer, stats, table, timeIt } from "./support";
+import { createRoles, insertGrants, lagsOf, rolesLeft, scheduleEnds, sharedVerifier, waitAllRevoked } from "./grant-fixtures";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,9 +56,7 @@ async function main() {
   const admin = new pg.Client({ connectionString: target.url("orders") });
   await admin.connect();
   await admin.query("CREATE ROLE orders_read NOLOGIN; CREATE TABLE orders (id int); GRANT SELECT ON orders TO orders_read");
-  // One SCRAM verifier for every role of the setup: the server would otherwise hash each password.
-  await admin.query("SET password_encryption = 'scram-sha-256'; CREATE ROLE bench_verifier LOGIN PASSWORD 'not-used-for-login'");
-  const verifier: string = (await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'bench_verifier'")).rows[0].rolpassword;
+  const verifier = await sharedVerifier(admin);
   await admin.end();
 
   const { getDb, disconnectDb } = await import("../../lib/db");
@@ -71,23 +67,8 @@ async function main() {
   });
   const identity = await db.identity.create({ data: { name: "svc-bench", kind: "service_account", environment: "prod", system: "bench" } });
   const driver = createPostgresIssuer({ id: issuer.id, name: issuer.name, config: {}, secret: { url: target.url("orders") } });
-  const far = () => new Date(Date.now() + 3600_000);
 
-  /** Login roles as the issuer's grant makes them (LOGIN, VALID UNTIL, in the group), 200 per commit. */
-  async function createRoles(n: number): Promise<GrantRef[]> {
-    const ids = Array.from({ length: n }, () => randomUUID());
-    const validUntil = far().toISOString();
-    await mapWithConcurrency(Array.from({ length: Math.ceil(n / 200) }, (_, i) => ids.slice(i * 200, i * 200 + 200)), 4, async (chunk) => {
-      const c = await pool.connect();
-      try {
-        await c.query(chunk.map((id) => `CREATE ROLE ${roleNameFor(id)} LOGIN INHERIT CONNECTION LIMIT 10 PASSWORD ${pg.escapeLiteral(verifier)} VALID UNTIL '${validUntil}' IN ROLE orders_read`).join("; "));
-      } finally {
-        c.release();
-      }
-    });
-    const oids = new Map((await pool.query<{ rolname: string; oid: number }>("SELECT rolname, oid FROM pg_roles WHERE rolname = ANY($1::text[])", [ids.map(roleNameFor)])).rows.map((r) => [r.rolname, r.oid]));
-    return ids.map((grantId) => ({ grantId, reference: roleNameFor(grantId), meta: { oid: oids.get(roleNameFor(grantId)), group: "orders_read", database: "orders" }, expiresAt: far() }));
-  }
+  const createRolesN = (n: number) => createRoles(pool, { n, verifier, group: "orders_read", database: "orders" });
   const pool = new pg.Pool({ connectionString: target.url("orders"), max: 8 });
   pool.on("error", () => undefined);
 
@@ -95,17 +76,17 @@ async function main() {
   const roundTrips: number[] = [];
   for (let i = 0; i < 500; i++) roundTrips.push((await timeIt(() => db.$queryRaw`SELECT 1`))[0]);
   const single: number[] = [];
-  for (const ref of await createRoles(300)) single.push((await timeIt(async () => (await driver.revoke(ref), await driver.verifyRevoked(ref))))[0]);
+  for (const ref of await createRolesN(300)) single.push((await timeIt(async () => (await driver.revoke(ref), await driver.verifyRevoked(ref))))[0]);
   const floorN = Math.min(GRANTS, 3000);
-  let refs = await createRoles(floorN);
+  let refs = await createRolesN(floorN);
   let t = performance.now();
   await mapWithConcurrency(refs, CONCURRENCY, async (ref) => (await driver.revoke(ref), await driver.verifyRevoked(ref)));
   const singleAtConcurrency = perSecond(floorN, performance.now() - t);
-  refs = await createRoles(floorN);
+  refs = await createRolesN(floorN);
   t = performance.now();
   for (let i = 0; i < refs.length; i += BATCH) await driver.revokeMany!(refs.slice(i, i + BATCH));
   const batchRate = perSecond(floorN, performance.now() - t);
-  refs = await createRoles(floorN);
+  refs = await createRolesN(floorN);
   t = performance.now();
   for (let i = 0; i < refs.length; i += BATCH) {
     const names = refs.slice(i, i + BATCH).map((r) => r.reference);
@@ -115,47 +96,17 @@ async function main() {
   }
   const bareRate = perSecond(floorN, performance.now() - t);
 
-  /** Grants for `refs`, active with a window far away; then their windows set in one statement. */
-  async function insertGrants(list: GrantRef[]): Promise<string[]> {
-    const rows = list.map((r) => ({ id: r.grantId, identityId: identity.id, entitlementId: entitlement.id, issuerId: issuer.id, status: "active" as const, issuedAt: new Date(), expiresAt: far(), issuerRef: r.reference, issuerMeta: r.meta as object }));
-    for (let i = 0; i < rows.length; i += 1000) await db.grant.createMany({ data: rows.slice(i, i + 1000) });
-    return rows.map((r) => r.id);
-  }
-  /** Windows end `leadMs` from the database's now, spread evenly over `spreadMs`; the workers are woken. */
-  async function scheduleEnds(ids: string[], leadMs: number, spreadMs: number) {
-    await db.$transaction(async (tx) => {
-      await tx.$executeRaw`
-        UPDATE "Grant" g SET "expiresAt" = (now() AT TIME ZONE 'UTC') + make_interval(secs => (${leadMs}::float8 + ${spreadMs}::float8 * o.i / ${ids.length}::float8) / 1000)
-        FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM "Grant" WHERE id = ANY(${ids}::uuid[])) o
-        WHERE g.id = o.id`;
-      await wakeWorkers(tx, "grant.active");
-    });
-  }
-  async function waitAllRevoked(ids: string[], timeoutMs: number) {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      if ((await db.grant.count({ where: { id: { in: ids }, status: { not: "revoked" } } })) === 0) return;
-      await sleep(200);
-    }
-  }
-  async function lagsOf(ids: string[]) {
-    const rows = await db.$queryRaw<{ ms: number; at: Date }[]>`SELECT (extract(epoch FROM ("revokedAt" - "expiresAt")) * 1000)::float8 AS ms, "revokedAt" AS at FROM "Grant" WHERE id = ANY(${ids}::uuid[]) AND status = 'revoked'`;
-    return { lags: rows.map((r) => r.ms), lastMs: Math.max(...rows.map((r) => r.ms)) };
-  }
-  async function rolesLeft() {
-    return Number((await pool.query(`SELECT count(*) FROM pg_roles WHERE rolname LIKE 'hg\\_%'`)).rows[0].count);
-  }
-
+  const of = { identityId: identity.id, entitlementId: entitlement.id, issuerId: issuer.id };
   const { startWorker } = await import("../../lib/worker/worker");
   const worker = startWorker({ db, log: () => undefined });
 
   // ---- Scenario 1: the burst, every window ending at the same instant.
   log(`creating ${GRANTS} login roles for the burst`);
-  const burstIds = await insertGrants(await createRoles(GRANTS));
-  await scheduleEnds(burstIds, 1000, 0);
-  await waitAllRevoked(burstIds, 120_000);
-  const burst = await lagsOf(burstIds);
-  const burstLeft = await rolesLeft();
+  const burstIds = await insertGrants(db, await createRolesN(GRANTS), of);
+  await scheduleEnds(db, burstIds, 1000, 0);
+  await waitAllRevoked(db, burstIds, 120_000);
+  const burst = await lagsOf(db, burstIds);
+  const burstLeft = await rolesLeft(pool);
   const sustained = perSecond(burst.lags.length, burst.lastMs);
 
   // ---- Scenario 2: windows spread over one minute.
@@ -163,11 +114,11 @@ async function main() {
   let spreadLeft = 0;
   if (!process.argv.includes("--skip-spread")) {
     log(`creating ${GRANTS} login roles for the spread`);
-    const spreadIds = await insertGrants(await createRoles(GRANTS));
-    await scheduleEnds(spreadIds, 1000, 60_000);
-    await waitAllRevoked(spreadIds, 120_000);
-    spread = await lagsOf(spreadIds);
-    spreadLeft = await rolesLeft();
+    const spreadIds = await insertGrants(db, await createRolesN(GRANTS), of);
+    await scheduleEnds(db, spreadIds, 1000, 60_000);
+    await waitAllRevoked(db, spreadIds, 120_000);
+    spread = await lagsOf(db, spreadIds);
+    spreadLeft = await rolesLeft(pool);
   }
 
   const rt = stats(roundTrips);
@@ -202,13 +153,13 @@ async function main() {
 
   // ---- Scenario 3: the issuer is down while a burst ends.
   if (!process.argv.includes("--skip-outage") && OUTAGE_GRANTS > 0) {
-    const outageIds = await insertGrants(await createRoles(OUTAGE_GRANTS));
+    const outageIds = await insertGrants(db, await createRolesN(OUTAGE_GRANTS), of);
     log(`stopping the issuer's server for ${OUTAGE_SECONDS} s`);
     await pool.end();
     await target.halt();
     const downAt = Date.now();
     // Every grant of this burst ends while the issuer is down.
-    await scheduleEnds(outageIds, 1000, Math.min(30_000, (OUTAGE_SECONDS * 1000) / 2));
+    await scheduleEnds(db, outageIds, 1000, Math.min(30_000, (OUTAGE_SECONDS * 1000) / 2));
     let maxFailing = 0;
     let withError = 0;
     while (Date.now() - downAt < OUTAGE_SECONDS * 1000) {
