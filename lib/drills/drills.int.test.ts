@@ -19,6 +19,8 @@ import { CANARY_GROUP } from "../issuers/postgres";
 import { createApiToken } from "../api-tokens/create-api-token";
 import { rolePermissions } from "../authz";
 import { resetRateLimits } from "../web/rate-limit";
+import { sealJson } from "../crypto/seal";
+import { startOpsEndpoint, type OpsCall } from "../demo/ops-endpoint";
 
 // Drills against a real PostgreSQL target (reached through a TCP proxy, to take it away mid-drill)
 // and the built-in token issuer, on a fresh Hourglass database.
@@ -211,6 +213,61 @@ describe("drill schedule", () => {
     expect(out.steps.map((s) => s.ok)).toEqual([true, true, true, true]);
     const run = await db.drillRun.findUniqueOrThrow({ where: { id: out.id } });
     expect(await db.revokedToken.count({ where: { grantId: run.grantId! } })).toBe(1);
+  });
+});
+
+describe("drill of a signed-webhook issuer", () => {
+  const SECRET = "drill-ops-secret-0123456789abcdef";
+  const webhookIssuer = async (name: string, url: string) =>
+    getDb().issuer.create({ data: { name, type: "webhook", config: { url, timeoutMs: 2000 }, secretSealed: sealJson({ hmacSecret: SECRET }) } });
+
+  it("grants through the endpoint, sees the grant live in its verify, revokes it, and sees it gone", async () => {
+    const calls: OpsCall[] = [];
+    const live = new Set<string>();
+    const endpoint = await startOpsEndpoint({ secret: SECRET, live, intercept: (c) => void calls.push(c) });
+    try {
+      const issuer = await webhookIssuer("ops-drill", endpoint.url);
+      const out = await runDrill(admin, { issuer: issuer.name });
+      expect(out.error).toBeNull();
+      expect(out.steps.map((s) => [s.name, s.ok])).toEqual([["issue", true], ["prove", true], ["revoke", true], ["verify", true]]);
+      expect(out.timeToRevokeMs).toBeGreaterThanOrEqual(0);
+      // The endpoint saw the whole drill, for one canary grant, and holds nothing afterwards.
+      const run = await getDb().drillRun.findUniqueOrThrow({ where: { id: out.id } });
+      expect(new Set(calls.map((c) => c.grantId))).toEqual(new Set([run.grantId]));
+      expect(calls.map((c) => c.event)).toEqual(expect.arrayContaining(["grant", "verify", "revoke"]));
+      expect(calls.findIndex((c) => c.event === "revoke")).toBeLessThan(calls.map((c) => c.event).lastIndexOf("verify"));
+      expect(live.size).toBe(0);
+      expect(run.ok).toBe(true);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("fails, and says so, when the endpoint acknowledges the revoke but still shows the grant live", async () => {
+    const live = new Set<string>();
+    // The endpoint's revoke does not stick: the grant is live again when the drill verifies.
+    let revoked = false;
+    const endpoint = await startOpsEndpoint({
+      secret: SECRET,
+      live,
+      intercept: (c) => {
+        if (c.event === "revoke") revoked = true;
+        else if (c.event === "verify" && revoked) live.add(c.grantId);
+        return undefined;
+      },
+    });
+    try {
+      const issuer = await webhookIssuer("ops-drill-lying", endpoint.url);
+      const out = await runDrill(admin, { issuer: issuer.name });
+      expect(out.ok).toBe(false);
+      expect(out.steps.map((s) => [s.name, s.ok])).toEqual([["issue", true], ["prove", true], ["revoke", true], ["verify", false]]);
+      expect(out.error).toMatch(/still shows the canary's privilege/);
+      expect(live.size).toBe(1);
+      const { drills } = await findDrills(admin, { issuer: issuer.name });
+      expect(drills.map((d) => d.ok)).toEqual([false]);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 
