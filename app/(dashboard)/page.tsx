@@ -70,7 +70,7 @@ export default async function OverviewPage() {
       </section>
       {stats.length ? <h2 className="mb-2 font-semibold">Across Hourglass</h2> : null}
       {stats.length ? (
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="overview-stats">
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-3" data-testid="overview-stats">
           {stats.map((s) => (
             <Stat key={s.label} {...s} />
           ))}

@@ -65,12 +65,13 @@ export function PasswordForm({ next, demo }: { next: string; demo?: { accounts: 
                   if (password.current) password.current.value = demo.password;
                   password.current?.focus();
                 }}
-                className="flex w-full items-baseline justify-between gap-2 rounded-md px-2 py-1 text-left hover:bg-zinc-100"
+                className="flex w-full flex-col rounded-md px-2 py-1 text-left hover:bg-zinc-100"
               >
-                <span className="font-medium">{a.name}</span>
-                <span className="truncate text-xs text-zinc-500">
-                  {a.roles.join(", ")} · {a.email}
+                <span className="flex items-baseline justify-between gap-2">
+                  <span className="font-medium">{a.name}</span>
+                  <span className="text-xs text-zinc-500">{a.roles.join(", ")}</span>
                 </span>
+                <span className="truncate text-xs text-zinc-500">{a.email}</span>
               </button>
             </li>
           ))}
