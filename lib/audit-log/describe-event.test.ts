@@ -99,4 +99,9 @@ describe("describeEvent", () => {
     expect(subjectHref("grant", null)).toBeNull();
     expect(dataPairs({ a: { b: [1, 2] } })).toEqual([["a.b", "1, 2"]]);
   });
+
+  it("reads a policy roll back with the version restored and the version it became", () => {
+    const parts = describeEvent({ action: "policy.rolled_back", actorLabel: "ana@example.com", actorName: "Ana", subjectType: "policy", subjectId: "7", data: { from: 6, to: 7, restored: 4 } });
+    expect(sentenceText(parts)).toBe("Ana rolled the policies back to the text of version 4, saved as version 7");
+  });
 });

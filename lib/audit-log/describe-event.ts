@@ -211,6 +211,7 @@ export const SENTENCES: Record<string, Sentence> = {
   "issuer.configured": ({ who, it, d }) => [`${who} configured `, it, ` ${text(d.name) ?? ""} (${text(d.type) ?? "?"})`],
   "issuer.drill_schedule_set": ({ who, it, d }) => [`${who} set revocation drills on `, it, typeof d.intervalSec === "number" && d.intervalSec > 0 ? ` to every ${secs(d.intervalSec)}` : " off"],
   "policy.changed": ({ who, d }) => [`${who} changed the policies from version ${text(d.from) ?? "?"} to ${text(d.to) ?? "?"}${quoted(d.comment)}`],
+  "policy.rolled_back": ({ who, d }) => [`${who} rolled the policies back to the text of version ${text(d.restored) ?? "?"}, saved as version ${text(d.to) ?? "?"}`],
   "request.created": ({ who, it, d }) => [
     `${who} requested ${text(d.entitlement) ?? "access"} for ${text(d.identity) ?? "an identity"} for ${secs(d.durationSec)}${d.breakGlass ? " (break-glass)" : ""} (`,
     it,
