@@ -29,7 +29,7 @@ describe("policy history and roll back", () => {
     expect(history.entries.map((e) => e.version)).toEqual([2, 1]);
     const [v2] = history.entries;
     expect(v2).toMatchObject({ comment: "add the night owls rule", author: { name: admin.name, email: admin.email }, inForce: true, changes: { added: 1, removed: 0 } });
-    expect(v2.changes!.lines.filter((l) => l.kind === "added").map((l) => l.kind !== "gap" && l.text)).toEqual([extra]);
+    expect(v2.changes!.lines.flatMap((l) => (l.kind === "added" ? [l.text] : []))).toEqual([extra]);
 
     const rolled = await rollBackPolicies(admin, { version: 1 });
     expect(rolled).toMatchObject({ version: 3, removed: ["night-owls"] });
