@@ -233,6 +233,7 @@ export const SENTENCES: Record<string, Sentence> = {
   "user.signed_in": ({ who, d }) => [`${who} signed in${d.method ? ` (${words(d.method)})` : ""}`],
   "user.sign_in_throttled": ({ d }) => [`Sign-in for ${text(d.email) ?? "a user"} was refused: too many attempts, locked until ${when(d.lockedUntil)}`],
   "user.sso_linked": ({ who, d }) => [`${who} was linked to single sign-on at ${text(d.issuer) ?? "an issuer"}`],
+  "user.invited": ({ who, it, d }) => [`${who} invited `, it, ` (${text(d.email) ?? "an email"}) with the roles ${list(d.roles) || "none"}`],
   "user.roles_changed": ({ who, it, d }) => [`${who} changed the roles of `, it, ` from ${list(d.from) || "none"} to ${list(d.to) || "none"}`],
   "workload_issuer.trusted": ({ who, d }) => [`${who} trusted the workload issuer ${text(d.name) ?? ""} (${text(d.issuer) ?? "?"})`],
   "workload_issuer.trusted_again": ({ who, d }) => [`${who} trusted the workload issuer ${text(d.name) ?? ""} again`],
