@@ -45,3 +45,31 @@ test("an admin edits the policies, reads the change in the history with its auth
   const audit = await withDb((c) => c.query(`SELECT data FROM "AuditEvent" WHERE action = 'policy.rolled_back' AND "subjectId" = $1`, [String(edited + 1)]));
   expect(audit.rows[0].data).toMatchObject({ from: edited, to: edited + 1, restored: before, removed: ["e2e-history-rule"] });
 });
+
+test("an admin invites a user by email with roles: listed as invited, a second invitation for that email refused in words", async ({ page }) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin/users");
+  const invite = page.getByRole("form", { name: "Invite a user" });
+  await invite.getByLabel("Email").fill("Jordan.Invited@Example.com");
+  await invite.getByLabel("Name").fill("Jordan Invited");
+  await invite.getByLabel("owner").check();
+  await invite.getByLabel("approver").check();
+  await invite.getByRole("button", { name: "Invite" }).click();
+  await expect(invite.getByTestId("invite-result")).toHaveText("jordan.invited@example.com is invited; their first single sign-on with that email gives them these roles");
+
+  const row = page.locator('tr[data-user="jordan.invited@example.com"]');
+  await expect(row).toContainText("Jordan Invited");
+  await expect(row).toContainText("invited, not signed in yet");
+  await expect(row.getByRole("checkbox", { name: "approver" })).toBeChecked();
+  await expect(row.getByRole("checkbox", { name: "owner" })).toBeChecked();
+  await expect(row.getByRole("checkbox", { name: "admin" })).not.toBeChecked();
+
+  await invite.getByLabel("Email").fill("jordan.invited@example.com");
+  await invite.getByLabel("requester").check();
+  await invite.getByRole("button", { name: "Invite" }).click();
+  await expect(invite.getByTestId("invite-result")).toHaveText("jordan.invited@example.com is already a user of Hourglass");
+  await expect(invite.getByLabel("Email")).toHaveValue("jordan.invited@example.com");
+
+  const { rows } = await withDb((c) => c.query(`SELECT u.roles::text AS roles, u."passwordHash", (SELECT count(*)::int FROM "AuditEvent" a WHERE a.action = 'user.invited' AND a."subjectId" = u.id::text) AS events FROM "User" u WHERE u.email = 'jordan.invited@example.com'`));
+  expect(rows).toEqual([{ roles: "{approver,owner}", passwordHash: null, events: 1 }]);
+});
