@@ -104,4 +104,9 @@ describe("describeEvent", () => {
     const parts = describeEvent({ action: "policy.rolled_back", actorLabel: "ana@example.com", actorName: "Ana", subjectType: "policy", subjectId: "7", data: { from: 6, to: 7, restored: 4 } });
     expect(sentenceText(parts)).toBe("Ana rolled the policies back to the text of version 4, saved as version 7");
   });
+
+  it("reads an invitation with the email and the roles given", () => {
+    const parts = describeEvent({ action: "user.invited", actorLabel: "ana@example.com", actorName: "Ana", subjectType: "user", subjectId: "u1", data: { email: "pat@example.com", roles: ["approver", "owner"] } });
+    expect(sentenceText(parts)).toBe("Ana invited the user (pat@example.com) with the roles approver, owner");
+  });
 });
