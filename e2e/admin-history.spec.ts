@@ -4,6 +4,8 @@ import { demo, signIn, withDb } from "./support";
 const RULE = `@id("e2e-history-rule")\nforbid (principal, action == Hourglass::Action::"request", resource) when { context.hourUtc < 0 };`;
 
 test("an admin edits the policies, reads the change in the history with its author, and rolls back to the text before it", async ({ page }) => {
+  // Two saves, two reloads and the database read back: more than the default on a loaded machine.
+  test.setTimeout(60_000);
   await signIn(page, demo.admin);
   await page.goto("/admin/policies");
   const editor = page.getByLabel("Cedar policies");
