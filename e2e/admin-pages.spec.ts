@@ -52,6 +52,8 @@ test("an admin adds and edits a token issuer through its typed form; a webhook's
 });
 
 test("an admin disables an entitlement; requesting it is then refused in words, and it is requestable again once enabled", async ({ browser }) => {
+  // Two people signed in, each with several pages: more than the default on a loaded machine.
+  test.setTimeout(60_000);
   const { identity, entitlement } = await withDb(async (c) => {
     const owner = (await c.query(`SELECT id FROM "User" WHERE email = $1`, [demo.owner])).rows[0].id as string;
     const ident = (await c.query(`SELECT id, name, environment FROM "Identity" WHERE status = 'active' AND "ownerUserId" = $1 ORDER BY name LIMIT 1`, [owner])).rows[0];
@@ -65,6 +67,14 @@ test("an admin disables an entitlement; requesting it is then refused in words, 
     ).rows[0];
     return { identity: ident as { id: string; name: string }, entitlement: ent as { id: string; name: string } };
   });
+
+  const owner = await (await browser.newContext()).newPage();
+  await signIn(owner, demo.owner);
+  await owner.goto("/requests/new");
+  await owner.getByLabel("Identity").selectOption(identity.id);
+  await owner.getByLabel("Entitlement").selectOption(entitlement.id);
+  await owner.getByLabel("For how long (minutes)").fill("10");
+  await owner.getByLabel("Justification").fill("Read the retired scope one last time");
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, demo.admin);
@@ -85,17 +95,17 @@ test("an admin disables an entitlement; requesting it is then refused in words, 
   await expect(admin.getByTestId("entitlement-toggle-result")).toContainText("Entitlement disabled");
   await expect(admin.getByRole("button", { name: "Enable entitlement" })).toBeVisible();
 
-  const owner = await (await browser.newContext()).newPage();
-  await signIn(owner, demo.owner);
-  await owner.goto("/requests/new");
-  await owner.getByLabel("Identity").selectOption(identity.id);
-  await owner.getByLabel("Entitlement").selectOption(entitlement.id);
-  await owner.getByLabel("For how long (minutes)").fill("10");
-  await owner.getByLabel("Justification").fill("Read the retired scope one last time");
+  // A form opened while the entitlement was still offered (a tab left open) and sent after it was disabled.
   await owner.getByRole("button", { name: "Request access" }).click();
   await expect(owner.getByTestId("form-error")).toHaveText("e2e-retired-scope is disabled: it can no longer be requested or granted");
   const made = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM "AccessRequest" WHERE "entitlementId" = $1`, [entitlement.id]));
   expect(made.rows[0].n).toBe(0);
+  // A form opened now does not offer it at all.
+  const fresh = await owner.context().newPage();
+  await fresh.goto("/requests/new");
+  await expect(fresh.getByLabel("Identity")).toBeVisible();
+  await expect(fresh.getByLabel("Entitlement").locator(`option[value="${entitlement.id}"]`)).toHaveCount(0);
+  await fresh.close();
 
   await admin.getByRole("button", { name: "Enable entitlement" }).click();
   await expect(admin.getByTestId("entitlement-toggle-result")).toHaveText("Entitlement enabled");

@@ -99,4 +99,14 @@ describe("describeEvent", () => {
     expect(subjectHref("grant", null)).toBeNull();
     expect(dataPairs({ a: { b: [1, 2] } })).toEqual([["a.b", "1, 2"]]);
   });
+
+  it("reads a policy roll back with the version restored and the version it became", () => {
+    const parts = describeEvent({ action: "policy.rolled_back", actorLabel: "ana@example.com", actorName: "Ana", subjectType: "policy", subjectId: "7", data: { from: 6, to: 7, restored: 4 } });
+    expect(sentenceText(parts)).toBe("Ana rolled the policies back to the text of version 4, saved as version 7");
+  });
+
+  it("reads an invitation with the email and the roles given", () => {
+    const parts = describeEvent({ action: "user.invited", actorLabel: "ana@example.com", actorName: "Ana", subjectType: "user", subjectId: "u1", data: { email: "pat@example.com", roles: ["approver", "owner"] } });
+    expect(sentenceText(parts)).toBe("Ana invited the user (pat@example.com) with the roles approver, owner");
+  });
 });

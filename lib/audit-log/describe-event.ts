@@ -211,6 +211,7 @@ export const SENTENCES: Record<string, Sentence> = {
   "issuer.configured": ({ who, it, d }) => [`${who} configured `, it, ` ${text(d.name) ?? ""} (${text(d.type) ?? "?"})`],
   "issuer.drill_schedule_set": ({ who, it, d }) => [`${who} set revocation drills on `, it, typeof d.intervalSec === "number" && d.intervalSec > 0 ? ` to every ${secs(d.intervalSec)}` : " off"],
   "policy.changed": ({ who, d }) => [`${who} changed the policies from version ${text(d.from) ?? "?"} to ${text(d.to) ?? "?"}${quoted(d.comment)}`],
+  "policy.rolled_back": ({ who, d }) => [`${who} rolled the policies back to the text of version ${text(d.restored) ?? "?"}, saved as version ${text(d.to) ?? "?"}`],
   "request.created": ({ who, it, d }) => [
     `${who} requested ${text(d.entitlement) ?? "access"} for ${text(d.identity) ?? "an identity"} for ${secs(d.durationSec)}${d.breakGlass ? " (break-glass)" : ""} (`,
     it,
@@ -232,6 +233,7 @@ export const SENTENCES: Record<string, Sentence> = {
   "user.signed_in": ({ who, d }) => [`${who} signed in${d.method ? ` (${words(d.method)})` : ""}`],
   "user.sign_in_throttled": ({ d }) => [`Sign-in for ${text(d.email) ?? "a user"} was refused: too many attempts, locked until ${when(d.lockedUntil)}`],
   "user.sso_linked": ({ who, d }) => [`${who} was linked to single sign-on at ${text(d.issuer) ?? "an issuer"}`],
+  "user.invited": ({ who, it, d }) => [`${who} invited `, it, ` (${text(d.email) ?? "an email"}) with the roles ${list(d.roles) || "none"}`],
   "user.roles_changed": ({ who, it, d }) => [`${who} changed the roles of `, it, ` from ${list(d.from) || "none"} to ${list(d.to) || "none"}`],
   "workload_issuer.trusted": ({ who, d }) => [`${who} trusted the workload issuer ${text(d.name) ?? ""} (${text(d.issuer) ?? "?"})`],
   "workload_issuer.trusted_again": ({ who, d }) => [`${who} trusted the workload issuer ${text(d.name) ?? ""} again`],

@@ -2,7 +2,10 @@ import { getDb } from "../db";
 import { assertCan, type Actor } from "../authz";
 import { operatedIdentities } from "./ownership";
 
-/** What the actor may request for: active identities they own or operate, and every entitlement. */
+/**
+ * What the actor may request for: active identities they own or operate, and every entitlement
+ * that can be granted now (a disabled one, or one whose issuer is disabled, would be refused).
+ */
 export async function findRequestOptions({ actor }: { actor: Actor }) {
   assertCan(actor, "request:create");
   if (actor.type !== "user") return { identities: [], entitlements: [] };
@@ -14,6 +17,7 @@ export async function findRequestOptions({ actor }: { actor: Actor }) {
       select: { id: true, name: true, kind: true, environment: true },
     }),
     db.entitlement.findMany({
+      where: { enabled: true, issuer: { enabled: true } },
       orderBy: [{ environment: "asc" }, { name: "asc" }],
       select: { id: true, name: true, description: true, environment: true, riskTier: true, maxDurationSec: true, defaultDurationSec: true, approvalsRequired: true, securityApprovalRequired: true, breakGlassAllowed: true },
     }),

@@ -15,9 +15,10 @@ const input = z.object({
 
 /**
  * Saves a new version of the policy set after it validated against the schema. Grants active
- * under the old version are re-checked by the worker (continuous authorization).
+ * under the old version are re-checked by the worker (continuous authorization). A roll back
+ * (rollBackTo, set by rollBackPolicies only) takes this same path and is audited as one.
  */
-export async function savePolicies({ actor, ...raw }: { actor: Actor } & z.input<typeof input>) {
+export async function savePolicies({ actor, ...raw }: { actor: Actor } & z.input<typeof input>, opts: { rollBackTo?: number } = {}) {
   assertCan(actor, "admin:policies");
   const { text, comment } = parseInput(input, raw);
   const compiled = compilePolicies(text);
@@ -29,11 +30,12 @@ export async function savePolicies({ actor, ...raw }: { actor: Actor } & z.input
     await tx.policyVersion.create({ data: { version, text, comment, createdById: actor.type === "user" ? actor.id : null } });
     const added = compiled.ids.filter((id) => !before.set.ids.includes(id));
     const removed = before.set.ids.filter((id) => !compiled.ids.includes(id));
+    const sha256 = createHash("sha256").update(text).digest("hex");
     await appendAudit(tx, actor, {
-      action: "policy.changed",
+      action: opts.rollBackTo === undefined ? "policy.changed" : "policy.rolled_back",
       subjectType: "policy",
       subjectId: String(version),
-      data: { from: before.version, to: version, comment, added, removed, sha256: createHash("sha256").update(text).digest("hex") },
+      data: { from: before.version, to: version, ...(opts.rollBackTo === undefined ? {} : { restored: opts.rollBackTo }), comment, added, removed, sha256 },
     });
     await wakeWorkers(tx, "policy.changed");
     return { version, added, removed, fromDefault: before.version === DEFAULT_POLICY_VERSION && !(await tx.policyVersion.count({ where: { version: { lt: version } } })) };

@@ -1,7 +1,7 @@
 import { getDb } from "../db";
 import { assertCan, type Actor, type RoleName } from "../authz";
 
-export type UserRow = { id: string; name: string; email: string; roles: RoleName[]; active: boolean; sso: boolean; teams: string[]; lastSignInAt: string | null };
+export type UserRow = { id: string; name: string; email: string; roles: RoleName[]; active: boolean; sso: boolean; invited: boolean; teams: string[]; lastSignInAt: string | null };
 
 export async function findUsers({ actor }: { actor: Actor }): Promise<UserRow[]> {
   assertCan(actor, "admin:users");
@@ -16,6 +16,8 @@ export async function findUsers({ actor }: { actor: Actor }): Promise<UserRow[]>
     roles: u.roles as RoleName[],
     active: u.active,
     sso: u.ssoSubject !== null,
+    // Added by an invitation: no password, no single sign-on yet, never signed in.
+    invited: u.ssoSubject === null && u.passwordHash === null && u.lastSignInAt === null,
     teams: u.teams.map((t) => t.team.name),
     lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
   }));

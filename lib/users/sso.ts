@@ -42,9 +42,7 @@ export async function syncSsoUser(input: {
   name: string;
   roles: RoleName[];
 }): Promise<UserActor> {
-  if (input.roles.length === 0) {
-    throw new AppError("forbidden", "Your SSO account is in no group that Hourglass maps to a role", { reason: "no_role" });
-  }
+  const noRole = () => new AppError("forbidden", "Your SSO account is in no group that Hourglass maps to a role", { reason: "no_role" });
   const db = getDb();
   const email = input.email.trim().toLowerCase();
   return db.$transaction(async (tx) => {
@@ -56,6 +54,11 @@ export async function syncSsoUser(input: {
     if (existing && !bound && (!input.emailVerified || existing.ssoSubject !== null)) {
       throw new AppError("forbidden", "This SSO account cannot be linked to the Hourglass user with its email", { reason: "link_refused" });
     }
+    // An invited user (added by an admin, never signed in, no password) keeps the roles of the
+    // invitation at this first sign-in, with those of their groups; later sign-ins follow the groups.
+    const invited = existing && !bound && existing.passwordHash === null && existing.lastSignInAt === null;
+    const roles = invited ? allRoles.filter((r) => input.roles.includes(r) || (existing.roles as RoleName[]).includes(r)) : input.roles;
+    if (roles.length === 0) throw noRole();
     // A bound user keeps their email if the provider's now names another user's.
     const emailTaken = bound && email !== bound.email ? await tx.user.findUnique({ where: { email } }) : null;
     const data = {
@@ -63,13 +66,13 @@ export async function syncSsoUser(input: {
       ssoSubject: input.subject,
       ...(emailTaken || !email ? {} : { email }),
       name: input.name,
-      roles: input.roles,
+      roles,
       lastSignInAt: new Date(),
     };
     const user = existing
       ? await tx.user.update({ where: { id: existing.id }, data })
       : await tx.user.create({ data: { ...data, email } });
-    const actor: UserActor = { type: "user", id: user.id, email: user.email, name: user.name, roles: input.roles };
+    const actor: UserActor = { type: "user", id: user.id, email: user.email, name: user.name, roles };
     if (existing && !bound) {
       await appendAudit(tx, actor, {
         action: "user.sso_linked",
@@ -78,12 +81,12 @@ export async function syncSsoUser(input: {
         data: { issuer: input.issuer, subject: input.subject, by: "verified_email" },
       });
     }
-    const changed = !existing || existing.roles.join() !== input.roles.join();
+    const changed = !existing || existing.roles.join() !== roles.join();
     await appendAudit(tx, actor, {
       action: "user.signed_in",
       subjectType: "user",
       subjectId: user.id,
-      data: { method: "sso", ...(changed ? { roles: input.roles, previousRoles: existing?.roles ?? [] } : {}) },
+      data: { method: "sso", ...(changed ? { roles, previousRoles: existing?.roles ?? [] } : {}) },
     });
     return actor;
   });

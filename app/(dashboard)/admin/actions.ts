@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { setUserRoles } from "@/lib/users/set-user-roles";
+import { inviteUser } from "@/lib/users/invite-user";
 import { createIssuer } from "@/lib/issuers/create-issuer";
 import { updateIssuer } from "@/lib/issuers/update-issuer";
 import { setIssuerEnabled } from "@/lib/issuers/set-issuer-enabled";
@@ -29,6 +30,15 @@ export const setUserRolesAction = formAction(
     return undefined;
   },
   { message: "Roles saved", after: refresh },
+);
+
+export const inviteUserAction = formAction(
+  z.strictObject({ email: field.text(320), name: field.optionalText(200), roles: field.many(40) }),
+  async (actor, f) => {
+    const user = await inviteUser(actor, { email: f.email, name: f.name, roles: f.roles as never });
+    return { email: user.email };
+  },
+  { message: (_f, user) => `${user.email} is invited; their first single sign-on with that email gives them these roles`, after: refresh },
 );
 
 function jsonField(raw: string, key: string): Record<string, unknown> {

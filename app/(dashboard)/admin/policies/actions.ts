@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { savePolicies } from "@/lib/policy/save-policies";
+import { rollBackPolicies } from "@/lib/policy/roll-back-policies";
 import { simulatePolicies } from "@/lib/policy/simulate";
 import { objectAction } from "@/lib/web/action";
 
@@ -29,5 +30,11 @@ export const simulatePoliciesAction = objectAction(simulateInput, (actor, input)
 export const savePoliciesAction = objectAction(
   z.strictObject({ text: z.string().max(200_000), comment: z.string().max(2000) }),
   (actor, input) => savePolicies({ ...input, actor }),
+  { after: (r) => r.ok && revalidatePath("/admin/policies") },
+);
+
+export const rollBackPoliciesAction = objectAction(
+  z.strictObject({ version: z.number().int() }),
+  (actor, input) => rollBackPolicies(actor, input),
   { after: (r) => r.ok && revalidatePath("/admin/policies") },
 );

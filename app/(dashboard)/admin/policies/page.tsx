@@ -6,14 +6,15 @@ import { findSimulationSubjects } from "@/lib/policy/find-simulation-subjects";
 import { requireArea } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { PolicyEditor } from "./_components/policy-editor";
-import { Time } from "@/components/ui/time";
+import { findPolicyHistory } from "@/lib/policy/find-policy-history";
+import { PolicyHistory } from "./_components/policy-history";
 
 export const metadata: Metadata = { title: "Policies" };
 
 export default async function PoliciesPage() {
   const actor = await requireArea("admin");
   if (!can(actor, "admin:policies")) redirect("/forbidden?area=admin");
-  const [policies, subjects] = await Promise.all([findPolicyVersions({ actor }), findSimulationSubjects({ actor })]);
+  const [policies, history, subjects] = await Promise.all([findPolicyVersions({ actor }), findPolicyHistory({ actor }), findSimulationSubjects({ actor })]);
   return (
     <>
       <PageHeader
@@ -28,17 +29,7 @@ export default async function PoliciesPage() {
       />
       <section className="mt-8">
         <h2 className="mb-2 font-semibold">History</h2>
-        <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm">
-          {policies.versions.length === 0 ? <li className="px-4 py-2 text-zinc-600">Version 1: the shipped defaults. No change saved yet.</li> : null}
-          {policies.versions.map((v) => (
-            <li key={v.version} className="flex justify-between gap-4 px-4 py-2">
-              <span>
-                v{v.version}: {v.comment}
-              </span>
-              <span className="text-zinc-500"><Time iso={v.createdAt} /></span>
-            </li>
-          ))}
-        </ul>
+        <PolicyHistory entries={history.entries} older={history.older} />
       </section>
     </>
   );

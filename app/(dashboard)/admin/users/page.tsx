@@ -4,6 +4,8 @@ import { requireAdmin } from "@/lib/web/session";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { UserRolesForm } from "../_components/user-roles-form";
+import { InviteUserForm } from "../_components/invite-user-form";
+import { Badge } from "@/components/ui/badge";
 import { Section, td, th, thead } from "../_components/admin-section";
 
 export const metadata: Metadata = { title: "Users" };
@@ -14,6 +16,9 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="People who use Hourglass, and what they may do in it." />
+      <Section title="Invite a user" description="Add a person by email before they first sign in. They sign in with single sign-on under that email; the roles chosen here are theirs from that first sign-in, with those of their groups.">
+        <InviteUserForm />
+      </Section>
       <Section title="Users and roles" description="Roles decide which areas and actions a person has. SSO users get theirs from their groups at each sign-in.">
         <table className="w-full text-left text-sm" data-testid="users-table">
           <thead className={thead}>
@@ -30,6 +35,7 @@ export default async function UsersPage() {
                 <td className={td}>
                   <div className="font-medium">{u.name}</div>
                   <div className="text-xs text-zinc-500">{u.email}</div>
+                  {u.invited ? <Badge tone="blue">invited, not signed in yet</Badge> : null}
                 </td>
                 <td className={`${td} text-xs`}>{u.teams.join(", ") || "—"}</td>
                 <td className={`${td} whitespace-nowrap text-xs`}>

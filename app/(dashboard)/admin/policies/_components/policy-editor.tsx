@@ -26,6 +26,12 @@ function Outcome({ d }: { d: Simulation["single"] extends infer S ? (S extends {
 
 export function PolicyEditor({ text: initial, version, identities, entitlements }: { text: string; version: number; identities: Option[]; entitlements: Option[] }) {
   const [text, setText] = useState(initial);
+  // A new version came into force (a roll back, another admin's save): an unedited editor shows it.
+  const [base, setBase] = useState(initial);
+  if (base !== initial) {
+    setBase(initial);
+    if (text === base) setText(initial);
+  }
   const [comment, setComment] = useState("");
   const [problems, setProblems] = useState<PolicyProblem[]>([]);
   const [sim, setSim] = useState<Simulation | null>(null);
