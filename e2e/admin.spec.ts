@@ -18,16 +18,20 @@ test("an admin adds an issuer and an entitlement; bad configuration is refused w
   await page.goto("/admin/entitlements");
   const entForm = page.getByRole("form", { name: "Add an entitlement" });
   await entForm.getByLabel("Entitlement name").fill("e2e-api-read");
-  await entForm.getByLabel("Issuer").selectOption("e2e-tokens");
+  // A webhook issuer's target is JSON, checked as such.
+  await entForm.getByLabel("Issuer").selectOption("ops-webhook");
   await entForm.getByLabel("Target").fill("not json");
   await entForm.getByRole("button", { name: "Add entitlement" }).click();
   await expect(entForm.getByTestId("admin-create-result")).toContainText("target: write a JSON object");
-  await entForm.getByLabel("Target").fill('{"scope": "orders:read"}');
+  // A token issuer's target is typed: a scope and an optional audience, no JSON.
+  await entForm.getByLabel("Issuer").selectOption("e2e-tokens");
+  await expect(entForm.getByLabel("Target")).toHaveCount(0);
+  await entForm.getByLabel("Scope").fill("orders:read");
   await entForm.getByRole("button", { name: "Add entitlement" }).click();
   await expect(entForm.getByTestId("admin-create-result")).toHaveText("Entitlement added");
 
-  const rows = await withDb((c) => c.query(`SELECT e.name, i.name AS issuer FROM "Entitlement" e JOIN "Issuer" i ON i.id = e."issuerId" WHERE e.name = 'e2e-api-read'`));
-  expect(rows.rows).toEqual([{ name: "e2e-api-read", issuer: "e2e-tokens" }]);
+  const rows = await withDb((c) => c.query(`SELECT e.name, i.name AS issuer, e.target FROM "Entitlement" e JOIN "Issuer" i ON i.id = e."issuerId" WHERE e.name = 'e2e-api-read'`));
+  expect(rows.rows).toEqual([{ name: "e2e-api-read", issuer: "e2e-tokens", target: { scope: "orders:read" } }]);
   const audit = await withDb((c) =>
     c.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE action IN ('issuer.configured', 'entitlement.created') AND data->>'name' IN ('e2e-tokens', 'e2e-api-read')`),
   );

@@ -91,7 +91,11 @@ export const createEntitlementAction = formAction(
     name: field.text(200),
     description: field.text(),
     issuer: field.text(200),
-    target: field.text(20_000),
+    targetKind: field.text(20),
+    target: field.optionalText(20_000),
+    target_role: field.optionalText(200),
+    target_scope: field.optionalText(2000),
+    target_audience: field.optionalText(500),
     environment: field.text(40),
     riskTier: field.text(40),
     maxDuration: field.text(40),
@@ -105,7 +109,7 @@ export const createEntitlementAction = formAction(
       name: f.name,
       description: f.description,
       issuer: f.issuer,
-      target: jsonField(f.target, "target"),
+      target: entitlementTarget(f),
       environment: f.environment as never,
       riskTier: f.riskTier as never,
       maxDuration: f.maxDuration,
@@ -119,10 +123,10 @@ export const createEntitlementAction = formAction(
 );
 
 /** The target an entitlement form sends: typed for PostgreSQL and token issuers, JSON otherwise. */
-function entitlementTarget(f: { targetKind: string; target: string; target_role?: string; target_scope?: string; target_audience?: string }): Record<string, unknown> {
+function entitlementTarget(f: { targetKind: string; target?: string; target_role?: string; target_scope?: string; target_audience?: string }): Record<string, unknown> {
   if (f.targetKind === "postgres") return { role: f.target_role ?? "" };
   if (f.targetKind === "token") return { scope: f.target_scope ?? "", ...(f.target_audience ? { audience: f.target_audience } : {}) };
-  return jsonField(f.target, "target");
+  return jsonField(f.target ?? "", "target");
 }
 
 export const updateEntitlementAction = formAction(
