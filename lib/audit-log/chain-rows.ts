@@ -1,6 +1,4 @@
-import pg from "pg";
-import { requireDatabaseUrl } from "../env";
-import { APPLICATION_NAME } from "../db";
+import { openReadConnection } from "../platform/read-connection";
 
 /**
  * One audit row as chain verification reads it. `head` is the canonical JSON of its hashed fields
@@ -24,9 +22,13 @@ const SELECT = `SELECT seq::text, id::text,
  * the current one. Call `close` when done, also when stopping early.
  */
 export async function openChainRows(after: bigint, batchSize: number): Promise<{ batches: AsyncGenerator<ChainRow[]>; close: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: requireDatabaseUrl(), application_name: APPLICATION_NAME });
-  await client.connect();
-  const fetch = (from: string) => client.query<ChainRow>({ text: SELECT, values: [from, batchSize], rowMode: "array" }).then((r) => r.rows);
+  const connection = await openReadConnection();
+  const fetch = (from: string) => {
+    const rows = connection.rows<ChainRow>(SELECT, [from, batchSize]);
+    // A read ahead that fails while the batch before it is hashed is reported when awaited, not as unhandled.
+    rows.catch(() => undefined);
+    return rows;
+  };
   let next: Promise<ChainRow[]> | null = fetch(after.toString());
   async function* batches(): AsyncGenerator<ChainRow[]> {
     while (next) {
@@ -40,7 +42,7 @@ export async function openChainRows(after: bigint, batchSize: number): Promise<{
     close: async () => {
       await next?.catch(() => undefined);
       next = null;
-      await client.end();
+      await connection.close();
     },
   };
 }
