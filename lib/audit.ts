@@ -5,6 +5,7 @@ import { sha256Hex } from "./crypto/seal";
 import { WAKE_CHANNEL, wakePayload, wakeWorkers, type Wake } from "./worker/wake";
 import type { AuditCheckpoint } from "./generated/prisma/client";
 import { checkpointMessage, trustedCheckpointKeys, verifySigned } from "./audit-log/checkpoint-keys";
+import { openChainRows } from "./audit-log/chain-rows";
 import { checkpointView, latestExportedCheckpoint, signVerifiedMark, verifiedMarkValid, type CheckpointView } from "./audit-log/checkpoints";
 
 // Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
@@ -51,11 +52,22 @@ type HashedFields = {
 /** JSON with object keys sorted at every depth, so jsonb's reordering cannot change a hash. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return out + "]";
+  }
+  // Array.prototype.sort's default order compares UTF-16 code units, as `<` on strings does.
+  const keys = Object.keys(value).sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(v);
+    first = false;
+  }
+  return out + "}";
 }
 
 /**
@@ -119,6 +131,9 @@ export function auditEventsJson(actor: Actor, inputs: AuditInput[]): string {
   );
 }
 
+/** How often verification yields to the event loop, so the next batch is read while one is hashed. */
+const YIELD_EVERY = 4096;
+
 export type BrokenReason =
   | "hash_mismatch" // a row's hash is not the hash of its fields: the row was edited
   | "chain_broken" // a row does not point at the row before it: rows were deleted or reordered
@@ -145,7 +160,7 @@ export type AuditVerification = {
  * export file) is compared: its event must carry its hash, with its count of events before it.
  * `full` starts at the genesis. Needs audit:read.
  */
-export async function verifyAuditChain({ db = getDb(), actor, batchSize = 5000, full = false }: { db?: Db; actor: Actor; batchSize?: number; full?: boolean }): Promise<AuditVerification> {
+export async function verifyAuditChain({ db = getDb(), actor, batchSize = 50_000, full = false }: { db?: Db; actor: Actor; batchSize?: number; full?: boolean }): Promise<AuditVerification> {
   assertCan(actor, "audit:read");
   const keys = trustedCheckpointKeys();
   let rowsRead = 0;
@@ -196,35 +211,42 @@ export async function verifyAuditChain({ db = getDb(), actor, batchSize = 5000, 
       reason: "truncated",
       detail: `Checkpoint of ${c.createdAt.toISOString()} vouches for ${c.eventCount} events up to #${c.headSeq}; the chain has ${events} up to #${cursor ?? 0} and then ${cursor !== undefined && cursor > c.headSeq ? "goes on without it" : "ends"}`,
     });
-  for (;;) {
-    const rows = await db.auditEvent.findMany({ where: cursor === undefined ? {} : { seq: { gt: cursor } }, orderBy: { seq: "asc" }, take: batchSize });
-    rowsRead += rows.length;
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      if (pending[0] && pending[0].headSeq < row.seq) return truncated(pending[0]);
-      const broken = (reason: BrokenReason) => result(events, { seq: row.seq.toString(), id: row.id, reason });
-      if (row.prevHash !== prevHash) return broken("chain_broken");
-      const expected = eventHash(prevHash, { ...row, data: row.data });
-      if (expected !== row.hash) return broken("hash_mismatch");
-      prevHash = row.hash;
-      events++;
-      cursor = row.seq;
-      const c = pending[0];
-      if (c && c.headSeq === row.seq) {
-        if (row.hash !== c.headHash) {
-          return result(events, {
-            seq: row.seq.toString(),
-            id: row.id,
-            reason: "checkpoint_mismatch",
-            detail: `Event #${row.seq} no longer has the hash its checkpoint of ${c.createdAt.toISOString()} signed: the chain was rewritten after #${lastGood?.headSeq ?? 0} and at or before #${row.seq}`,
-          });
+  const reader = await openChainRows(cursor ?? BigInt(0), batchSize);
+  try {
+    for await (const rows of reader.batches) {
+      rowsRead += rows.length;
+      for (let i = 0; i < rows.length; i++) {
+        // Let the next batch's rows arrive while this one is hashed.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+        const [seqText, id, head, dataText, rowPrevHash, rowHash] = rows[i];
+        const seq = BigInt(seqText);
+        if (pending[0] && pending[0].headSeq < seq) return truncated(pending[0]);
+        const broken = (reason: BrokenReason) => result(events, { seq: seqText, id, reason });
+        if (rowPrevHash !== prevHash) return broken("chain_broken");
+        const expected = sha256Hex(`[${JSON.stringify(prevHash)},${head}${canonicalJson(JSON.parse(dataText) ?? {})}]`);
+        if (expected !== rowHash) return broken("hash_mismatch");
+        prevHash = rowHash;
+        events++;
+        cursor = seq;
+        const c = pending[0];
+        if (c && c.headSeq === seq) {
+          if (rowHash !== c.headHash) {
+            return result(events, {
+              seq: seqText,
+              id,
+              reason: "checkpoint_mismatch",
+              detail: `Event #${seqText} no longer has the hash its checkpoint of ${c.createdAt.toISOString()} signed: the chain was rewritten after #${lastGood?.headSeq ?? 0} and at or before #${seqText}`,
+            });
+          }
+          if (BigInt(events) !== c.eventCount) return truncated(c);
+          confirmed.push(c);
+          lastGood = c;
+          pending.shift();
         }
-        if (BigInt(events) !== c.eventCount) return truncated(c);
-        confirmed.push(c);
-        lastGood = c;
-        pending.shift();
       }
     }
+  } finally {
+    await reader.close();
   }
   if (pending[0]) return truncated(pending[0]);
 
