@@ -52,12 +52,14 @@ const tick = (bucket: "hour" | "day") => (v: string) => {
 
 export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
   // privilege-hours: one row per bucket, one column per (JIT breakdown key) plus "standing".
-  const keys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit").map((p) => `JIT ${p.key}`))].sort();
+  // With no breakdown every JIT grant is in one series, named plainly.
+  const jit = (key: string) => (m.by === "none" ? "JIT" : `JIT ${key}`);
+  const keys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit").map((p) => jit(p.key)))].sort();
   const hasStanding = m.privilegeHoursSeries.some((p) => p.kind === "standing");
   const byBucket = new Map<string, Record<string, string | number>>();
   for (const p of m.privilegeHoursSeries) {
     const row = byBucket.get(p.bucket) ?? { bucket: p.bucket };
-    const col = p.kind === "jit" ? `JIT ${p.key}` : "standing";
+    const col = p.kind === "jit" ? jit(p.key) : "standing";
     row[col] = Math.round(((Number(row[col] ?? 0) + p.hours) * 1e4)) / 1e4;
     byBucket.set(p.bucket, row);
   }
