@@ -61,21 +61,29 @@ export async function findRequests({
     ...(filters.entitlementId ? { entitlementId: filters.entitlementId } : {}),
     ...(filters.createdBefore ? { createdAt: { lte: filters.createdBefore } } : {}),
   };
-  const [total, rows] = await Promise.all([
+  // Two steps: the page's ids in sort order (read in the order of an index per sort, which
+  // ends in id: ties break by id in the sort's direction, so a page never repeats or skips a row
+  // of its neighbours), then those rows with their names. Joining the names before the page is
+  // cut would join them for every row skipped to reach it.
+  const orderBy: Prisma.AccessRequestOrderByWithRelationInput[] = [{ [params.sort]: params.dir }, { id: params.dir }];
+  const [total, ids] = await Promise.all([
     db.accessRequest.count({ where }),
-    db.accessRequest.findMany({
-      where,
-      orderBy: [{ [params.sort]: params.dir }, { id: "asc" }],
-      skip: (params.page - 1) * params.size,
-      take: params.size,
-      include: {
-        identity: { select: { name: true, ownerUserId: true } },
-        entitlement: { select: { name: true } },
-        requesterUser: { select: { name: true } },
-        _count: { select: { approvals: { where: { decision: "approve" } } } },
-      },
-    }),
+    db.accessRequest.findMany({ where, orderBy, skip: (params.page - 1) * params.size, take: params.size, select: { id: true } }),
   ]);
+  const found = ids.length
+    ? await db.accessRequest.findMany({
+        // The filters again: a request decided between the two steps leaves the page, as it would a moment later.
+        where: { AND: [where, { id: { in: ids.map((r) => r.id) } }] },
+        include: {
+          identity: { select: { name: true, ownerUserId: true } },
+          entitlement: { select: { name: true } },
+          requesterUser: { select: { name: true } },
+          _count: { select: { approvals: { where: { decision: "approve" } } } },
+        },
+      })
+    : [];
+  const byId = new Map(found.map((r) => [r.id, r]));
+  const rows = ids.flatMap(({ id }) => byId.get(id) ?? []);
   return {
     total,
     page: params.page,

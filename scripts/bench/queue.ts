@@ -1,9 +1,10 @@
 // `npm run bench:queue`: the approval queue at volume. Generates 100,000 pending requests (plus
 // 200,000 decided ones) and 1,000,000 grants with SQL, then times the queue's own query function
-// (what the Approvals page runs on the server) for the first page and for filtered + sorted pages.
-// Printed beside the floor measured in the same run: a bare database round trip.
+// (what the Approvals page runs on the server): page 1 and page 40 for every sort it offers, and
+// filtered pages. Each is printed beside the floor measured in turns with it: a bare round trip.
 //
-// Options: --pending N --decided N --grants N --runs N
+// Options: --pending N --decided N --grants N --runs N, --explain (the plans of slow queries, untimed)
+import { readFileSync, statSync } from "node:fs";
 import { setProcessEnv } from "../../lib/env";
 import { systemActor } from "../../lib/authz";
 import { migrate, startServer, stats, table, timeIt } from "./support";
@@ -16,15 +17,17 @@ const PENDING = arg("pending", 100_000);
 const DECIDED = arg("decided", 200_000);
 const GRANTS = arg("grants", 1_000_000);
 const RUNS = arg("runs", 200);
+/** Print the plan of each query over 20 ms (auto_explain), once, instead of timing. */
+const EXPLAIN = process.argv.includes("--explain");
 const log = (m: string) => console.log(`[bench] ${m}`);
 
 async function main() {
   // The database as the product runs it (its default settings), not tuned for the benchmark.
-  const app = await startServer("queue", ["hourglass"]);
+  const app = await startServer("queue", ["hourglass"], EXPLAIN ? ["-c", "shared_preload_libraries=auto_explain", "-c", "auto_explain.log_analyze=on"] : []);
   setProcessEnv({ DATABASE_URL: app.url("hourglass"), HOURGLASS_SECRET_KEY: "bench-seal-key-0123456789abcdef0123456789" });
   migrate(app.url("hourglass"));
   const { getDb, disconnectDb } = await import("../../lib/db");
-  const { findRequests } = await import("../../lib/requests/find-requests");
+  const { findRequests, requestSortable } = await import("../../lib/requests/find-requests");
   const db = getDb();
 
   const t0 = performance.now();
@@ -55,44 +58,77 @@ async function main() {
              CASE WHEN g % 1000 = 0 THEN NULL ELSE now() - (g % 2592000) * interval '1 second' + interval '15 minutes 20 milliseconds' END,
              CASE WHEN g % 1000 = 0 THEN NULL ELSE 'expired' END::"RevokeReason", now() - (g % 2592000) * interval '1 second', now()
       FROM generate_series(1, ${GRANTS}) g JOIN i ON i.n = 1 + g % 5000 JOIN e ON e.n = 1 + g % 30;
-    ANALYZE;`);
+`);
   log(`generated ${PENDING} pending + ${DECIDED} decided requests and ${GRANTS} grants in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  // Explicitly vacuumed and analysed, so the planner knows the data and autovacuum does not start
+  // on these tables in the middle of the measurements (a loaded machine makes it run for long).
+  await db.$executeRawUnsafe(`VACUUM (ANALYZE) "AccessRequest", "Grant", "Identity", "Entitlement", "User"`);
+  log(`vacuumed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const actor = systemActor("test");
   const entitlement = await db.entitlement.findFirstOrThrow({ where: { environment: "prod", riskTier: "high" } });
-  const cases: [string, Parameters<typeof findRequests>[0]][] = [
-    ["first page (oldest first)", { actor, params: { page: 1, size: 25, sort: "createdAt", dir: "asc" }, filters: { scope: "all", status: "pending" } }],
-    ["filter env=prod risk=high, newest first", { actor, params: { page: 1, size: 50, sort: "createdAt", dir: "desc" }, filters: { scope: "all", status: "pending", environment: "prod", riskTier: "high" } }],
-    ["filter kind=ai_agent, sort by duration", { actor, params: { page: 1, size: 50, sort: "durationSec", dir: "desc" }, filters: { scope: "all", status: "pending", identityKind: "ai_agent" } }],
-    ["filter entitlement + waiting ≥ 1 h, sort by risk", { actor, params: { page: 1, size: 25, sort: "riskTier", dir: "desc" }, filters: { scope: "all", status: "pending", entitlementId: entitlement.id, createdBefore: new Date(Date.now() - 3600_000) } }],
-    ["page 40 of 100 rows, sort by expiry", { actor, params: { page: 40, size: 100, sort: "expiresAt", dir: "asc" }, filters: { scope: "all", status: "pending" } }],
+  const pending = { scope: "all", status: "pending" } as const;
+  type Input = Parameters<typeof findRequests>[0];
+  const cases: [string, Input][] = [
+    ["filter env=prod risk=high, newest first", { actor, params: { page: 1, size: 50, sort: "createdAt", dir: "desc" }, filters: { ...pending, environment: "prod", riskTier: "high" } }],
+    ["filter kind=ai_agent, sort by duration", { actor, params: { page: 1, size: 50, sort: "durationSec", dir: "desc" }, filters: { ...pending, identityKind: "ai_agent" } }],
+    ["filter entitlement + waiting ≥ 1 h, sort by risk", { actor, params: { page: 1, size: 25, sort: "riskTier", dir: "desc" }, filters: { ...pending, entitlementId: entitlement.id, createdBefore: new Date(Date.now() - 3600_000) } }],
   ];
+  // Every sort the queue offers, both ways: its first page (25 rows, the default) and page 40 of 100 rows.
+  const sorted: [string, Input][] = requestSortable.flatMap((sort) =>
+    (["asc", "desc"] as const).flatMap((dir): [string, Input][] => [
+      [`${sort} ${dir}, page 1 of 25 rows`, { actor, params: { page: 1, size: 25, sort, dir }, filters: pending }],
+      [`${sort} ${dir}, page 40 of 100 rows`, { actor, params: { page: 40, size: 100, sort, dir }, filters: pending }],
+    ]),
+  );
+  const all = [...sorted, ...cases];
   // Warm the caches the way a running server is warm.
-  for (const [, input] of cases) for (let i = 0; i < 5; i++) await findRequests(input);
+  for (const [, input] of all) for (let i = 0; i < 3; i++) await findRequests(input);
 
-  const rows: (string | number)[][] = [["query (ms)", "n", "p50", "p95", "p99", "max", "rows"]];
-  const rt: number[] = [];
-  for (let i = 0; i < RUNS; i++) rt.push((await timeIt(() => db.$queryRaw`SELECT 1`))[0]);
-  const floor = stats(rt);
-  const results: { name: string; p95: number }[] = [];
-  for (const [name, input] of cases) {
+  if (EXPLAIN) {
+    await db.$executeRawUnsafe(`ALTER SYSTEM SET auto_explain.log_min_duration = '20ms'`);
+    await db.$queryRaw`SELECT pg_reload_conf()`;
+    await new Promise((r) => setTimeout(r, 500));
+    const logFile = `${app.dataDir}.log`;
+    for (const [name, input] of all) {
+      const from = statSync(logFile).size;
+      await findRequests(input);
+      await new Promise((r) => setTimeout(r, 200));
+      console.log(`\n=== ${name}\n${readFileSync(logFile, "utf8").slice(from)}`);
+    }
+    await disconnectDb();
+    await app.stop();
+    return;
+  }
+
+  // The floor is measured beside each query, in turns with it, so a machine busy with something
+  // else for a while slows both and the comparison holds.
+  const rows: (string | number)[][] = [["query (ms)", "n", "p50", "p95", "p99", "max", "floor p50", "floor p95", "rows"]];
+  const results: { name: string; p95: number; floor: number }[] = [];
+  for (const [name, input] of all) {
     const times: number[] = [];
+    const rt: number[] = [];
     let total = 0;
     for (let i = 0; i < RUNS; i++) {
+      rt.push((await timeIt(() => db.$queryRaw`SELECT 1`))[0]);
       const [ms, page] = await timeIt(() => findRequests(input));
       times.push(ms);
       total = page.total;
     }
     const s = stats(times);
-    results.push({ name, p95: s.p95 });
-    rows.push([name, s.n, s.p50, s.p95, s.p99, s.max, total]);
+    const f = stats(rt);
+    results.push({ name, p95: s.p95, floor: f.p95 });
+    rows.push([name, s.n, s.p50, s.p95, s.p99, s.max, f.p50, f.p95, total]);
   }
-  rows.push(["floor: database round trip", floor.n, floor.p50, floor.p95, floor.p99, floor.max, 1]);
-  console.log(`\nApproval queue with ${PENDING.toLocaleString("en")} pending requests and ${GRANTS.toLocaleString("en")} grants (server-side query time, count + page)\n`);
+  console.log(`\nApproval queue with ${PENDING.toLocaleString("en")} pending requests and ${GRANTS.toLocaleString("en")} grants (server-side query time, count + page; floor: a bare database round trip in turns with it)\n`);
   console.log(table(rows));
-  const first = results[0].p95;
-  const filtered = Math.max(...results.slice(1).map((r) => r.p95));
-  console.log(`\ntargets: first page p95 ≤ 150 ms (${first.toFixed(1)}), filtered + sorted p95 ≤ 300 ms (worst ${filtered.toFixed(1)}) → ${first <= 150 && filtered <= 300 ? "MET" : "NOT MET"}`);
+  const firstPages = results.filter((r) => r.name.endsWith("page 1 of 25 rows"));
+  const first = Math.max(...firstPages.map((r) => r.p95));
+  const rest = Math.max(...results.filter((r) => !firstPages.includes(r)).map((r) => r.p95));
+  console.log(
+    `\ntargets: first page p95 ≤ 150 ms (worst ${first.toFixed(1)}), deep, filtered and sorted pages p95 ≤ 300 ms (worst ${rest.toFixed(1)}) → ${first <= 150 && rest <= 300 ? "MET" : "NOT MET"}`,
+  );
   await disconnectDb();
   await app.stop();
 }
