@@ -14,13 +14,9 @@ import { systemActor } from "../../lib/authz";
 import { compilePolicies, decide } from "../../lib/policy/engine";
 import { defaultPolicies } from "../../lib/policy/default-policies";
 import { policyRequest } from "../../lib/policy/evaluate-request";
-import { migrate, root, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, root, startServer, stats, table, timeIt } from "./support";
 import { nextCli, serverNodeFlags } from "../../lib/platform/server-process";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RATE = arg("rate", 200);
 const SECONDS = arg("seconds", 60);
 const PORT = arg("port", 3300);

@@ -13,12 +13,8 @@ import { createPgIssuer, createPgTarget } from "../../lib/testing/pg-target";
 import { startTcpProxy } from "../../lib/testing/tcp-proxy";
 import { countByStatus, endWindowsIn, seedGrants, spawnWorker, verdict, waitFor, type Verdict, type WorkerProcess } from "../../lib/testing/fault-harness";
 import { createIdentity } from "../../lib/testing/factories";
-import { migrate, startServer, table } from "./support";
+import { arg, migrate, startServer, table } from "./support";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const GRANTS = arg("grants", 5000);
 const FAULT_GRANTS = arg("fault-grants", 1000);
 const LEASE_MS = 3000;

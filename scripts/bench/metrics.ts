@@ -15,12 +15,8 @@ import { randomUUID, hash } from "node:crypto";
 import pg from "pg";
 import { setProcessEnv } from "../../lib/env";
 import { systemActor, type UserActor } from "../../lib/authz";
-import { migrate, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, startServer, stats, table, timeIt } from "./support";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const GRANTS = arg("grants", 1_000_000);
 const EVENTS = arg("events", 5_000_000);
 const RUNS = arg("runs", 20);

@@ -7,12 +7,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { setProcessEnv } from "../../lib/env";
 import { systemActor } from "../../lib/authz";
-import { migrate, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, startServer, stats, table, timeIt } from "./support";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const PENDING = arg("pending", 100_000);
 const DECIDED = arg("decided", 200_000);
 const GRANTS = arg("grants", 1_000_000);

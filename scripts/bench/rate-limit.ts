@@ -4,12 +4,8 @@
 //
 // Options: --runs N --tokens N
 import { setProcessEnv } from "../../lib/env";
-import { migrate, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, startServer, stats, table, timeIt } from "./support";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RUNS = arg("runs", 2000);
 const TOKENS = arg("tokens", 1000);
 

@@ -25,13 +25,9 @@ import { sealJson } from "../../lib/crypto/seal";
 import { createPostgresIssuer } from "../../lib/issuers/postgres";
 import { mapWithConcurrency } from "../../lib/concurrency";
 import { closeAllDrivers } from "../../lib/issuers/registry";
-import { migrate, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, startServer, stats, table, timeIt } from "./support";
 import { createRoles, insertGrants, lagsOf, rolesLeft, scheduleEnds, sharedVerifier, waitAllRevoked } from "./grant-fixtures";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const GRANTS = arg("grants", 10_000);
 const OUTAGE_GRANTS = arg("outage-grants", 1000);
 const OUTAGE_SECONDS = arg("outage-seconds", 60);

@@ -22,13 +22,9 @@ import { LEADER_LOCK } from "../../lib/worker/leadership";
 import { createPgIssuer, createPgTarget } from "../../lib/testing/pg-target";
 import { spawnWorker, type WorkerProcess } from "../../lib/testing/fault-harness";
 import { createIdentity } from "../../lib/testing/factories";
-import { migrate, startServer, stats, table, timeIt } from "./support";
+import { arg, migrate, startServer, stats, table, timeIt } from "./support";
 import { createRoles, insertGrants, lagsOf, revokeCounts, rolesLeft, scheduleEnds, sharedVerifier, waitAllRevoked } from "./grant-fixtures";
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const CURVE_GRANTS = arg("curve-grants", 10_000);
 const SPREAD_GRANTS = arg("grants", 30_000);
 const SPREAD_SECONDS = arg("spread-seconds", 60);

@@ -4,6 +4,12 @@ export { migrate, startServer } from "../../lib/testing/pg-server";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
 
+/** A numeric option `--name N` of a benchmark, or its default. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
