@@ -4,7 +4,10 @@ import { getDb } from "../db";
 import { setProcessEnv } from "../env";
 import type { UserActor } from "../authz";
 import { useFreshDatabase } from "../testing/database";
-import { createUser } from "../testing/factories";
+import { createIdentity, createUser } from "../testing/factories";
+import { createRequest } from "../requests/create-request";
+import { findRequestOptions } from "../identities/find-requestable";
+import { findEntitlements } from "../entitlements/find-entitlements";
 import { createPgIssuer, createPgTarget, type PgTarget } from "../testing/pg-target";
 import { startTcpProxy, type TcpProxy } from "../testing/tcp-proxy";
 import { closeAllDrivers } from "../issuers/registry";
@@ -213,6 +216,26 @@ describe("drill schedule", () => {
     expect(out.steps.map((s) => s.ok)).toEqual([true, true, true, true]);
     const run = await db.drillRun.findUniqueOrThrow({ where: { id: out.id } });
     expect(await db.revokedToken.count({ where: { grantId: run.grantId! } })).toBe(1);
+  });
+});
+
+describe("a drill's canary entitlement", () => {
+  it("is never offered to requesters nor requestable, and admins see it after everything requestable", async () => {
+    const db = getDb();
+    const canary = await db.entitlement.findFirstOrThrow({ where: { canary: true, issuerId } });
+    const owner = await createUser(["owner", "requester"]);
+    const identity = await createIdentity({ ownerUserId: owner.id });
+    expect((await findRequestOptions({ actor: owner })).entitlements.map((e) => e.id)).not.toContain(canary.id);
+    expect((await findEntitlements({ actor: owner })).map((e) => e.id)).not.toContain(canary.id);
+    await expect(createRequest({ actor: owner, identityId: identity.id, entitlementId: canary.id, durationSec: 300, justification: "asking for the canary" })).rejects.toMatchObject({
+      code: "invalid_state",
+      message: expect.stringContaining("revocation drill's canary"),
+    });
+    expect(await db.accessRequest.count({ where: { entitlementId: canary.id } })).toBe(0);
+    const forAdmin = await findEntitlements({ actor: admin });
+    expect(forAdmin.map((e) => e.id)).toContain(canary.id);
+    const firstCanary = forAdmin.findIndex((e) => e.name.startsWith("drill-canary-"));
+    expect(forAdmin.slice(firstCanary).every((e) => e.name.startsWith("drill-canary-"))).toBe(true);
   });
 });
 

@@ -51,10 +51,11 @@ async function canaryFor(db: Db, issuer: Issuer, driver: IssuerDriver) {
       riskTier: "low",
       maxDurationSec: CANARY_WINDOW_MS / 1000,
       defaultDurationSec: CANARY_WINDOW_MS / 1000,
-      // Never grantable through a request: nobody approves it, the policy never sees it.
+      // Never grantable through a request: not offered, refused if asked for, nobody approves it.
       approvalsRequired: 99,
+      canary: true,
     },
-    update: { target: target as object },
+    update: { target: target as object, canary: true },
   });
   return { identity, entitlement };
 }

@@ -26,7 +26,13 @@ export type EntitlementRow = {
 /** Entitlements: what requesters choose from, and what admins configure. */
 export async function findEntitlements({ actor }: { actor: Actor }): Promise<EntitlementRow[]> {
   if (!canAny(actor, ["admin:entitlements", "request:create", "request:read_all"])) throw forbidden();
-  const rows = await getDb().entitlement.findMany({ orderBy: [{ environment: "asc" }, { name: "asc" }], include: { issuer: { select: { name: true, type: true, enabled: true } } } });
+  // Drill canaries are configuration only admins see, after everything that can be requested.
+  const admin = canAny(actor, ["admin:entitlements"]);
+  const rows = await getDb().entitlement.findMany({
+    where: admin ? {} : { canary: false },
+    orderBy: [{ canary: "asc" }, { environment: "asc" }, { name: "asc" }],
+    include: { issuer: { select: { name: true, type: true, enabled: true } } },
+  });
   return rows.map(toEntitlementRow);
 }
 

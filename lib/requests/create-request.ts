@@ -162,6 +162,10 @@ export async function decideNewRequest(db: Tx, actor: Actor, input: Input, loade
   const entitlement = loaded?.entitlement?.id === input.entitlementId ? loaded.entitlement : await db.entitlement.findUnique({ where: { id: input.entitlementId } });
   if (!identity) throw notFound("Identity");
   if (!entitlement) throw notFound("Entitlement");
+  if (entitlement.canary) {
+    const off = `${entitlement.name} is a revocation drill's canary: only drills are granted it`;
+    throw new AppError("invalid_state", off, { fields: { entitlementId: off } });
+  }
   // The effective right of an agent is the intersection: what its delegation lists, until it ends,
   // and what policy allows the principal (decided without the agent's own workload proof).
   let onBehalfOf: string[] = [];
