@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../db";
 import { appendAudit } from "../audit";
 import type { UserActor } from "../authz";
-import { useFreshDatabase } from "../testing/database";
+import { useFreshDatabase, withAdminClient } from "../testing/database";
 import { createUser } from "../testing/factories";
 import { findAuditEvents } from "./find-audit-events";
 
@@ -66,6 +66,36 @@ describe("audit search", () => {
     const second = await findAuditEvents({ actor: auditor, take: 3, before: BigInt(first.nextBefore!), filters: { action: "test." } });
     expect(second.rows.map((r) => (r.data as { i: number }).i)).toEqual([1, 0]);
     expect(second.nextBefore).toBeNull();
+  });
+
+  it("pages a time range newest first by time, every event in it once, also events appended out of time order", async () => {
+    // Events of several transactions carry the instant each was prepared, so seq and time can
+    // disagree: the range is read by time, ties in time by sequence number.
+    const base = Date.UTC(2025, 0, 10, 12);
+    const db = getDb();
+    const rows = await db.$transaction(async (tx) => {
+      for (let i = 0; i < 6; i++) await appendAudit(tx, auditor, { action: "range.event", subjectType: "test", subjectId: `r${i}`, data: { i } });
+      return tx.auditEvent.findMany({ where: { action: "range.event" }, orderBy: { seq: "asc" } });
+    });
+    // Minutes after base for events r0..r5 (r3 and r4 at the same instant); r5 falls outside the range.
+    const minutes = [10, 30, 20, 40, 40, 90];
+    // Set as a superuser past the append-only trigger: the instants the layout needs.
+    await withAdminClient(database.name, async (c) => {
+      await c.query("SET session_replication_role = replica");
+      for (const [n, row] of rows.entries()) await c.query(`UPDATE "AuditEvent" SET at = $1 WHERE seq = $2`, [new Date(base + minutes[n] * 60_000).toISOString().replace("Z", ""), row.seq.toString()]);
+    });
+    const filters = { from: new Date(base), to: new Date(base + 60 * 60_000) };
+    const seen: string[] = [];
+    let before: bigint | undefined;
+    for (let page = 0; page < 5; page++) {
+      const r = await findAuditEvents({ actor: auditor, take: 2, before, filters });
+      seen.push(...r.rows.map((x) => x.subjectId!));
+      if (!r.nextBefore) break;
+      before = BigInt(r.nextBefore);
+    }
+    expect(seen).toEqual(["r4", "r3", "r1", "r2", "r0"]);
+    // With a narrower filter beside it, the range is read by sequence number.
+    expect((await findAuditEvents({ actor: auditor, filters: { ...filters, actor: auditor.email } })).rows.map((x) => x.subjectId)).toEqual(["r4", "r3", "r2", "r1", "r0"]);
   });
 
   it("is refused to those who may not read the trail", async () => {

@@ -18,7 +18,7 @@ export type AuditRow = {
   sentence?: SentencePart[];
 };
 
-/** Newest first, keyset-paged by sequence number so deep pages stay fast. */
+/** Newest first, keyset-paged (the cursor is an event's sequence number) so deep pages stay fast. */
 export async function findAuditEvents({
   actor,
   before,
@@ -36,7 +36,14 @@ export async function findAuditEvents({
   // Plain SQL: the identity filter matches data->>'identityId', the expression its index is on
   // (prisma/migrations/…_metrics_audit_indexes), which Prisma's JSON path filter does not produce.
   const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (before !== undefined) where.push(Prisma.sql`seq < ${before}`);
+  // A time range without a narrower filter (actor, identity, subject) reads newest first by time,
+  // walking the (at, seq) index from the range's end: ordered by seq alone, PostgreSQL would walk
+  // every newer event before reaching a range far in the past. Within the range the two orders
+  // agree but for events appended in the same instant from several transactions.
+  const byTime = (filters.from !== undefined || filters.to !== undefined) && !filters.actor && !filters.identityId && !filters.subjectId;
+  if (before !== undefined) {
+    where.push(byTime ? Prisma.sql`(at, seq) < ((SELECT b.at FROM "AuditEvent" b WHERE b.seq = ${before}), ${before})` : Prisma.sql`seq < ${before}`);
+  }
   if (filters.action) where.push(Prisma.sql`action LIKE ${filters.action.replace(/[\\%_]/g, (c) => `\\${c}`) + "%"}`);
   if (filters.subjectType) where.push(Prisma.sql`"subjectType" = ${filters.subjectType}`);
   if (filters.subjectId) where.push(Prisma.sql`"subjectId" = ${filters.subjectId}`);
@@ -49,7 +56,7 @@ export async function findAuditEvents({
   const rows = await getDb().$queryRaw<AuditEvent[]>`
     SELECT seq, id::text, at, "actorLabel", action, "subjectType", "subjectId", data, hash
     FROM "AuditEvent" WHERE ${Prisma.join(where, " AND ")}
-    ORDER BY seq DESC LIMIT ${take + 1}`;
+    ORDER BY ${byTime ? Prisma.sql`at DESC, seq DESC` : Prisma.sql`seq DESC`} LIMIT ${take + 1}`;
   const page = rows.slice(0, take);
   const sentences = describe ? (await toHistory(getDb(), page)).map((h) => h.sentence) : null;
   return {
