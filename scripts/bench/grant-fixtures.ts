@@ -71,6 +71,15 @@ export async function lagsOf(db: Db, ids: string[]): Promise<{ lags: number[]; l
   return { lags, lastMs: lags.length ? Math.max(...lags) : NaN };
 }
 
+/** The worst lag (ms) of the grants whose window ended in each second of the run: whether a tail is spread out or a few stalls. */
+export async function worstLagBySecond(db: Db, ids: string[]): Promise<{ second: number; n: number; worst: number }[]> {
+  const rows = await db.$queryRaw<{ second: number; n: number; worst: number }[]>`
+    WITH l AS (SELECT "expiresAt", extract(epoch FROM ("revokedAt" - "expiresAt")) * 1000 AS ms FROM "Grant" WHERE id = ANY(${ids}::uuid[]) AND status = 'revoked')
+    SELECT floor(extract(epoch FROM ("expiresAt" - (SELECT min("expiresAt") FROM l))))::int AS second, count(*)::int AS n, max(ms)::float8 AS worst
+    FROM l GROUP BY 1 ORDER BY 1`;
+  return rows;
+}
+
 /** How many of `ids` have their revoke recorded exactly once, and how many more than once (`grant.revoked` events). */
 export async function revokeCounts(db: Db, ids: string[]): Promise<{ once: number; twice: number }> {
   const [row] = await db.$queryRaw<{ once: bigint; twice: bigint }[]>`
