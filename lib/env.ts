@@ -42,6 +42,8 @@ const schema = z.object({
   HOURGLASS_LOCAL_SIGNIN: bool,
   /** "inline" runs the worker inside the web process; "off" leaves it to `npm run worker`. */
   HOURGLASS_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /** bench:api's floor: POST /api/bench/bare answers (one insert, one ES256 signature, one audit append) instead of 404. Never set in production. */
+  HOURGLASS_BENCH_BARE_ROUTE: bool,
   HOURGLASS_ADMIN_TOKEN: z.string().min(32, "HOURGLASS_ADMIN_TOKEN must be at least 32 characters").optional(),
   /** Where notifications go: a Slack-compatible incoming webhook or any HTTPS endpoint. */
   HOURGLASS_NOTIFY_URL: z.string().url().optional(),

@@ -13,7 +13,11 @@
 // Floors in the same run: a database round trip, and the targets' own ceiling (the bare
 // end-of-access and drop statements in batches of 64 on both targets at once, no Hourglass).
 //
-// Options: --curve-grants N --grants M --spread-seconds S --warm W (grants the spread's workers revoke first; 0: cold) --load (another process keeps a core busy)
+// 2b. Beside the spread, APPS `next start` replicas (default 3, worker off, as `npm start` with
+//    HOURGLASS_WORKER=off) serve workloads asking over the API for an auto-approved token grant at
+//    --api-rate requests/s, round-robin: the cluster's shape, and the API's latency while it revokes.
+//
+// Options: --apps N --api-rate R --curve-grants N --grants M --spread-seconds S --warm W (grants the spread's workers revoke first; 0: cold) --load (another process keeps a core busy)
 import { spawn } from "node:child_process";
 import pg from "pg";
 import { setProcessEnv } from "../../lib/env";
@@ -23,12 +27,16 @@ import { createPgIssuer, createPgTarget } from "../../lib/testing/pg-target";
 import { spawnWorker, type WorkerProcess } from "../../lib/testing/fault-harness";
 import { createIdentity } from "../../lib/testing/factories";
 import { arg, migrate, startServer, stats, table, timeIt } from "./support";
+import { buildApp, openLoop, request, startAppServers, stopAppServers, type AppServer } from "./app-servers";
+import { systemActor } from "../../lib/authz";
 import { createRoles, insertGrants, lagsOf, revokeCounts, rolesLeft, scheduleEnds, sharedVerifier, waitAllRevoked, worstLagBySecond } from "./grant-fixtures";
 
 const CURVE_GRANTS = arg("curve-grants", 10_000);
 const SPREAD_GRANTS = arg("grants", 30_000);
 const SPREAD_SECONDS = arg("spread-seconds", 60);
 const WARM = arg("warm", 600);
+const APPS = arg("apps", 3);
+const API_RATE = arg("api-rate", 20);
 const LEASE_MS = 30_000;
 const log = (m: string) => console.log(`[bench] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +92,29 @@ async function main() {
   }
   const stopWorkers = async () => void (await Promise.all(workers.splice(0).map((w) => w.stop())));
 
+  // The app replicas' workloads: identities with API tokens asking for an auto-approved token grant.
+  const appEnv = { ...process.env, DATABASE_URL: dbUrl, HOURGLASS_WORKER: "off", NEXT_TELEMETRY_DISABLED: "1" };
+  let apps: AppServer[] = [];
+  const workloads: { identity: string; token: string }[] = [];
+  if (APPS > 0) {
+    log(`building the app for ${APPS} next start replicas`);
+    await buildApp(appEnv);
+    const { createApiToken } = await import("../../lib/api-tokens/create-api-token");
+    const owner = await db.user.create({ data: { email: "owner@scale.bench", name: "Owner", roles: ["owner"] } });
+    const tokenIssuer = await db.issuer.create({ data: { name: "tokens", type: "token", config: { audience: "https://api.bench" } } });
+    await db.entitlement.create({ data: { name: "orders-api-read", issuerId: tokenIssuer.id, target: { scope: "orders:read" }, environment: "dev", riskTier: "low", maxDurationSec: 3600, defaultDurationSec: 600, approvalsRequired: 0 } });
+    for (let i = 0; i < 16; i++) {
+      const name = `svc-scale-${i}`;
+      await db.identity.create({ data: { name, kind: "service_account", environment: "dev", system: "bench", ownerUserId: owner.id } });
+      workloads.push({ identity: name, token: (await createApiToken({ actor: systemActor("test"), identity: name, scopes: ["request:create"] })).token });
+    }
+  }
+  const apiCall = (i: number) => {
+    const w = workloads[i % workloads.length];
+    return request(apps[i % apps.length].port, "POST", "/api/v1/access-requests", { token: w.token, body: { identity: w.identity, entitlement: "orders-api-read", duration: "PT10M", justification: "benchmark: read orders" } });
+  };
+  const issued = (r: { status: number; body: string }) => r.status === 201 && r.body.includes('"credential"');
+
   try {
     // ---- Floors.
     const roundTrips: number[] = [];
@@ -126,6 +157,11 @@ async function main() {
     log(`spread: ${SPREAD_GRANTS} grants over ${SPREAD_SECONDS} s, 3 workers`);
     const spreadIds = await seed(SPREAD_GRANTS);
     const ws = await startWorkers(3);
+    if (APPS > 0) {
+      apps = await startAppServers(APPS, appEnv);
+      for (let i = 0; i < 100; i++) await apiCall(i); // warm-up: code paths compiled
+      await openLoop(API_RATE, 3, apiCall, issued); // and every replica's pool open at the load's rate
+    }
     if (WARM > 0) {
       // Replicas that have revoked before (connections to both targets open, code paths warm), as in
       // a running cluster; --warm 0 measures workers that start cold into the spread.
@@ -134,7 +170,11 @@ async function main() {
       await waitAllRevoked(db, warm, 60_000);
     }
     await scheduleEnds(db, spreadIds, 2000, SPREAD_SECONDS * 1000);
+    const apiLoad = APPS > 0 ? openLoop(API_RATE, SPREAD_SECONDS + 2, apiCall, issued) : null;
     await waitAllRevoked(db, spreadIds, SPREAD_SECONDS * 1000 + 180_000);
+    const api = await apiLoad;
+    const appsDied = apps.filter((a) => a.died()).length;
+    await stopAppServers(apps);
     const spread = await lagsOf(db, spreadIds);
     const spreadCounts = await revokeCounts(db, spreadIds);
     const bySecond = await worstLagBySecond(db, spreadIds);
@@ -178,6 +218,18 @@ async function main() {
         ["floor: database round trip", rt.n, rt.p50, rt.p90, rt.p99, rt.max],
       ]),
     );
+    if (api) {
+      const a = stats(api.latencies);
+      const errors = [...api.errors.values()].reduce((x, y) => x + y, 0);
+      console.log("");
+      console.log(
+        table([
+          ["API during the spread (ms)", "n", "p50", "p90", "p99", "max"],
+          [`POST /api/v1/access-requests → 201 with credential, ${API_RATE}/s over ${APPS} app replicas`, a.n, a.p50, a.p90, a.p99, a.max],
+        ]),
+      );
+      console.log(`API: ${api.total} requests, achieved ${(api.total / api.seconds).toFixed(0)}/s, errors ${errors}${api.errors.size ? ` (${[...api.errors].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}${appsDied ? `; ${appsDied} APP REPLICA(S) DIED` : ""}`);
+    }
     const slow = bySecond.filter((b) => b.worst > 250);
     console.log(`\nspread: seconds (of window ends) with a lag over 250 ms: ${slow.length} of ${bySecond.length}${slow.length ? ` (${slow.slice(0, 20).map((b) => `${b.second} s: ${Math.round(b.worst)} ms`).join(", ")}${slow.length > 20 ? ", …" : ""})` : ""}`);
     console.log(`spread: revoked exactly once ${spreadCounts.once} of ${SPREAD_GRANTS}, twice ${spreadCounts.twice}, not revoked ${SPREAD_GRANTS - s.n}; hg_ roles left at the targets: ${rolesAfter}`);
@@ -185,6 +237,7 @@ async function main() {
     const met = s.p50 <= 50 && s.p99 <= 250 && s.n === SPREAD_GRANTS && spreadCounts.once === SPREAD_GRANTS && rolesAfter === 0;
     console.log(`target: spread p50 ≤ 50 ms, p99 ≤ 250 ms, each grant revoked exactly once, none left → ${met ? "MET" : "NOT MET"}`);
   } finally {
+    await stopAppServers(apps);
     await stopWorkers();
     await Promise.all(targets.map((t) => t.pool.end()));
     await closeAllDrivers();
