@@ -157,6 +157,7 @@ export const SENTENCES: Record<string, Sentence> = {
   "drift.revoke_requested": ({ who, it, d }) => [`${who} asked `, it, ` to revoke ${text(d.privilege) ?? "a privilege"} from ${text(d.principal) ?? "an account"} found by discovery${quoted(d.reason)}`],
   "drift.revoked": ({ it, d }) => [`${text(d.privilege) ?? "A privilege"} was revoked from ${text(d.principal) ?? "an account"} at `, it, d.sessionsEnded ? ` (${count(d.sessionsEnded, "session")} ended)` : ""],
   "drift.revoke_failed": ({ it, d }) => [`Revoking ${text(d.privilege) ?? "a privilege"} from ${text(d.principal) ?? "an account"} at `, it, ` failed${quoted(d.error)}`],
+  "bench.bare": ({ who, it }) => [`${who} wrote a benchmark floor request `, it],
   "drill.requested": ({ who, it }) => [`${who} asked for a revocation drill on `, it],
   "drill.started": ({ it }) => ["A scheduled revocation drill started on ", it],
   "drill.passed": drillEnded(true),
