@@ -41,6 +41,11 @@ test("the security lead changes the range and the breakdown, and the chart match
   }
   expect(Object.keys(fromApi).length).toBeGreaterThan(0);
   expect(totals(shown)).toEqual(fromApi);
+  // The approval chart: decisions per bucket, split by who decided, as the API counts them.
+  const approvals = JSON.parse((await page.locator('[data-series="approval-latency"]').textContent()) ?? "[]") as Row[];
+  const series = m.approvalLatencySeries as { bucket: string; decided: number; auto: number }[];
+  expect(series.reduce((s, p) => s + p.decided, 0)).toBe(m.approvalLatencySeconds.decided);
+  expect(approvals.map((r) => [r.bucket, Number(r["by a person"]) + Number(r["by policy"]), r["by policy"]])).toEqual(series.map((p) => [p.bucket, p.decided, p.auto]));
   // The card shows the same JIT privilege-hours.
   await expect(page.locator("dt", { hasText: "Privilege-hours" }).locator("..")).toContainText(`${m.privilegeHours.toLocaleString("en")} h`);
 

@@ -95,6 +95,12 @@ describe("privilege metrics", () => {
     expect(m.unused).toEqual({ count: 2, privilegeHours: 13.5 }); // 30 min + 13 h live until now
     expect(m.approvalLatencySeconds).toEqual({ p50: 3600, p95: 3600, decided: 3 });
     expect(m.autoApprovedShare).toBeCloseTo(1 / 3, 10);
+    // One decision a minute after its request, by policy alone; two by a person after an hour.
+    expect(m.approvalLatencySeries).toEqual([
+      { bucket: "2026-06-09T02:00:00.000Z", decided: 1, auto: 1, p50: 60, p95: 60 },
+      { bucket: "2026-06-09T05:00:00.000Z", decided: 1, auto: 0, p50: 3600, p95: 3600 },
+      { bucket: "2026-06-09T23:00:00.000Z", decided: 1, auto: 0, p50: 3600, p95: 3600 },
+    ]);
     expect(m.exceptions).toEqual({ active: 1, expiringIn7Days: 1, overdue: 0 });
     expect(m.identities).toEqual({ active: 2, unowned: 1, unattested: 1 });
     expect(m.durationDistribution.find((b) => b.bin === "1–4 h")).toMatchObject({ requested: 3, held: 1 });

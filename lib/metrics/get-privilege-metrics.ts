@@ -10,6 +10,7 @@ import { parseMetricsRange, type Breakdown, type MetricsRange } from "./metrics-
 export type Percentiles = { p50: number | null; p95: number | null; max: number | null };
 export type HoursPoint = { bucket: string; kind: "jit" | "standing"; key: string; hours: number };
 export type LagPoint = { bucket: string; count: number; p50: number | null; p95: number | null; max: number | null };
+export type ApprovalPoint = { bucket: string; decided: number; auto: number; p50: number | null; p95: number | null };
 export type DurationBin = { bin: string; upToMinutes: number | null; requested: number; held: number };
 
 export type PrivilegeMetrics = {
@@ -43,6 +44,8 @@ export type PrivilegeMetrics = {
   revokeFailed: number;
   irrevocable: number;
   approvalLatencySeconds: { p50: number | null; p95: number | null; decided: number };
+  /** Per bucket of decision time: requests decided, how many by policy alone, latency p50 / p95 in seconds. */
+  approvalLatencySeries: ApprovalPoint[];
   autoApprovedShare: number | null;
   standingExceptions: number;
   exceptions: { active: number; expiringIn7Days: number; overdue: number };
@@ -168,13 +171,23 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     FROM "AccessRequest" r
     WHERE r."decidedAt" >= ${from} AND r."decidedAt" < ${to} AND r.status IN ('approved', 'denied')`;
 
+  const approvalRows = db.$queryRaw<{ bucket: Date; decided: bigint; auto: bigint; p50: number | null; p95: number | null }[]>`
+    SELECT date_trunc(${range.bucket}, r."decidedAt") AS bucket, count(*) AS decided,
+      count(*) FILTER (WHERE r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM "Approval" a WHERE a."requestId" = r.id)) AS auto,
+      percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (r."decidedAt" - r."createdAt")))::float8 AS p50,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (r."decidedAt" - r."createdAt")))::float8 AS p95
+    FROM "AccessRequest" r
+    WHERE r."decidedAt" >= ${from} AND r."decidedAt" < ${to} AND r.status IN ('approved', 'denied')
+    GROUP BY 1 ORDER BY 1`;
+
   const attestedSince = new Date(now.getTime() - 90 * 86400_000);
-  const [hours, issued, lagSeries, lag, approval, counts] = await Promise.all([
+  const [hours, issued, lagSeries, lag, approval, approvalSeries, counts] = await Promise.all([
     hoursRows,
     issuedRow,
     lagRows,
     lagRow,
     approvalRow,
+    approvalRows,
     Promise.all([
       db.grant.count({ where: { status: "active", exceptionId: null, drill: false } }),
       db.grant.count({ where: { status: "revoke_failed", drill: false } }),
@@ -222,6 +235,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     revokeFailed,
     irrevocable,
     approvalLatencySeconds: { p50: num(a.p50), p95: num(a.p95), decided },
+    approvalLatencySeries: approvalSeries.map((r) => ({ bucket: r.bucket.toISOString(), decided: Number(r.decided), auto: Number(r.auto), p50: num(r.p50), p95: num(r.p95) })),
     autoApprovedShare: decided ? Number(a.auto) / decided : null,
     standingExceptions: exceptionsActive,
     exceptions: { active: exceptionsActive, expiringIn7Days: expiring, overdue },

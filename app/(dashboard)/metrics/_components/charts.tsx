@@ -1,6 +1,6 @@
 "use client";
 
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { PrivilegeMetrics } from "@/lib/metrics/get-privilege-metrics";
 
 const COLORS = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#0891b2", "#db2777", "#65a30d", "#dc2626"];
@@ -66,6 +66,8 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
   const hours = [...byBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
   const lag = m.revocationLagSeries.map((p) => ({ bucket: p.bucket, grants: p.count, p50: p.p50, p95: p.p95, max: p.max }));
   const dist = m.durationDistribution.some((b) => b.requested || b.held) ? m.durationDistribution.map((b) => ({ bin: b.bin, requested: b.requested, held: b.held })) : [];
+  const minutes = (v: number | null) => (v === null ? null : Math.round((v / 60) * 100) / 100);
+  const approvals = m.approvalLatencySeries.map((p) => ({ bucket: p.bucket, "by a person": p.decided - p.auto, "by policy": p.auto, "p50 minutes": minutes(p.p50), "p95 minutes": minutes(p.p95) }));
   const fmt = tick(m.bucket);
   return (
     <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
@@ -104,6 +106,20 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
           <Bar dataKey="requested" fill="#93c5fd" isAnimationActive={false} />
           <Bar dataKey="held" fill="#2563eb" isAnimationActive={false} />
         </BarChart>
+      </Panel>
+      <Panel id="approval-latency" question="How long did a decision take, and how many needed no person?" unit={`requests decided per ${m.bucket}`} rows={approvals} href="/requests" hrefLabel="Requests">
+        <ComposedChart data={approvals} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
+          <YAxis yAxisId="minutes" fontSize={11} label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <YAxis yAxisId="requests" orientation="right" fontSize={11} allowDecimals={false} label={{ value: "requests", angle: 90, position: "insideRight", fontSize: 11 }} />
+          <Tooltip labelFormatter={utcMinute} formatter={(v, name) => (String(name).endsWith("minutes") ? `${Number(v).toFixed(2)} min` : String(v))} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Bar yAxisId="requests" dataKey="by a person" stackId="d" fill="#c4b5fd" isAnimationActive={false} />
+          <Bar yAxisId="requests" dataKey="by policy" stackId="d" fill="#86efac" isAnimationActive={false} />
+          <Line yAxisId="minutes" dataKey="p50 minutes" stroke="#2563eb" dot={false} isAnimationActive={false} />
+          <Line yAxisId="minutes" dataKey="p95 minutes" stroke="#d97706" dot={false} isAnimationActive={false} />
+        </ComposedChart>
       </Panel>
     </div>
   );
