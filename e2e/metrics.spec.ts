@@ -46,6 +46,15 @@ test("the security lead changes the range and the breakdown, and the chart match
   const series = m.approvalLatencySeries as { bucket: string; decided: number; auto: number }[];
   expect(series.reduce((s, p) => s + p.decided, 0)).toBe(m.approvalLatencySeconds.decided);
   expect(approvals.map((r) => [r.bucket, Number(r["by a person"]) + Number(r["by policy"]), r["by policy"]])).toEqual(series.map((p) => [p.bucket, p.decided, p.auto]));
+  // The never-used chart: the JIT hours of grants never reported used, and the used rest.
+  const unusedRows = JSON.parse((await page.locator('[data-series="unused"]').textContent()) ?? "[]") as Row[];
+  const jitPoints = (m.privilegeHoursSeries as { kind: string; hours: number; unusedHours: number }[]).filter((p) => p.kind === "jit");
+  const unusedApi = Math.round(jitPoints.reduce((s, p) => s + p.unusedHours, 0) * 1e4) / 1e4;
+  const unusedShown = totals(unusedRows);
+  if (unusedApi > 0) {
+    expect(Math.round(Object.entries(unusedShown).filter(([k]) => k.startsWith("never used")).reduce((s, [, v]) => s + v, 0) * 1e4) / 1e4).toBeCloseTo(unusedApi, 3);
+    expect(unusedShown.used).toBeCloseTo(jitPoints.reduce((s, p) => s + p.hours - p.unusedHours, 0), 3);
+  } else expect(unusedRows).toEqual([]);
   // The card shows the same JIT privilege-hours.
   await expect(page.locator("dt", { hasText: "Privilege-hours" }).locator("..")).toContainText(`${m.privilegeHours.toLocaleString("en")} h`);
 

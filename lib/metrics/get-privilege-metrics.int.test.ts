@@ -108,6 +108,12 @@ describe("privilege metrics", () => {
     const jit = m.privilegeHoursSeries.filter((p) => p.kind === "jit");
     expect(jit.find((p) => p.bucket === "2026-06-09T02:00:00.000Z")?.hours).toBe(1);
     expect(jit.find((p) => p.bucket === "2026-06-09T03:00:00.000Z")?.hours).toBe(0.0008);
+    // Never used: the grant ended early after 30 minutes and the live one's hour in the range.
+    expect(jit.filter((p) => p.unusedHours > 0).map((p) => [p.bucket, p.unusedHours])).toEqual([
+      ["2026-06-09T05:00:00.000Z", 0.5],
+      ["2026-06-09T23:00:00.000Z", 1],
+    ]);
+    expect(jit.find((p) => p.bucket === "2026-06-09T02:00:00.000Z")?.unusedHours).toBe(0);
     expect(m.privilegeHoursSeries.filter((p) => p.kind === "standing")).toHaveLength(24);
   });
 

@@ -8,7 +8,8 @@ import { parseMetricsRange, type Breakdown, type MetricsRange } from "./metrics-
 // request and exception rows for the range; nothing is sampled.
 
 export type Percentiles = { p50: number | null; p95: number | null; max: number | null };
-export type HoursPoint = { bucket: string; kind: "jit" | "standing"; key: string; hours: number };
+/** `unusedHours`: the part of `hours` held by grants never reported used. */
+export type HoursPoint = { bucket: string; kind: "jit" | "standing"; key: string; hours: number; unusedHours: number };
 export type LagPoint = { bucket: string; count: number; p50: number | null; p95: number | null; max: number | null };
 export type ApprovalPoint = { bucket: string; decided: number; auto: number; p50: number | null; p95: number | null };
 export type DurationBin = { bin: string; upToMinutes: number | null; requested: number; held: number };
@@ -101,16 +102,17 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
   // so the work follows the grants, not grants × buckets. The OR below is implied by the exact
   // overlap test after it (issued in the range, or issued before and still live at its start);
   // it is there so the planner reaches the rows through the issuedAt and (revokedAt, issuedAt) indexes.
-  const hoursRows = db.$queryRaw<{ bucket: Date; standing: boolean; key: string; seconds: number }[]>`
+  const hoursRows = db.$queryRaw<{ bucket: Date; standing: boolean; key: string; seconds: number; unused_seconds: number }[]>`
     WITH g AS (
-      SELECT greatest(g."issuedAt", ${from}::timestamptz) AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, ${key} AS key
+      SELECT greatest(g."issuedAt", ${from}::timestamptz) AS s, least(${live}, ${to}::timestamptz) AS e, g."exceptionId" IS NOT NULL AS standing, g."useCount" = 0 AS unused, ${key} AS key
       FROM "Grant" g ${DIMENSIONS}
       WHERE NOT g.drill AND g."issuedAt" IS NOT NULL
         AND ((g."issuedAt" >= ${from} AND g."issuedAt" < ${to}) OR (g."issuedAt" < ${from} AND (g."revokedAt" > ${from} OR g."revokedAt" IS NULL)))
         AND g."issuedAt" < ${to} AND ${live} > ${from}
     )
     SELECT b.start AS bucket, g.standing, g.key,
-           sum(extract(epoch FROM least(b.start + interval ${step}, g.e) - greatest(b.start, g.s)))::float8 AS seconds
+           sum(extract(epoch FROM least(b.start + interval ${step}, g.e) - greatest(b.start, g.s)))::float8 AS seconds,
+           coalesce(sum(extract(epoch FROM least(b.start + interval ${step}, g.e) - greatest(b.start, g.s))) FILTER (WHERE g.unused), 0)::float8 AS unused_seconds
     FROM g CROSS JOIN LATERAL generate_series(date_trunc(${range.bucket}, g.s), g.e - interval '1 microsecond', interval ${step}) AS b(start)
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 
@@ -204,7 +206,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
   const i = issued[0];
   const l = lag[0];
   const a = approval[0];
-  const series: HoursPoint[] = hours.map((h) => ({ bucket: h.bucket.toISOString(), kind: h.standing ? "standing" : "jit", key: h.key, hours: round(Number(h.seconds) / 3600) }));
+  const series: HoursPoint[] = hours.map((h) => ({ bucket: h.bucket.toISOString(), kind: h.standing ? "standing" : "jit", key: h.key, hours: round(Number(h.seconds) / 3600), unusedHours: round(Number(h.unused_seconds) / 3600) }));
   const issuedCount = Number(i.issued);
   const decided = Number(a.decided);
   return {

@@ -66,6 +66,18 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
   const hours = [...byBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
   const lag = m.revocationLagSeries.map((p) => ({ bucket: p.bucket, grants: p.count, p50: p.p50, p95: p.p95, max: p.max }));
   const dist = m.durationDistribution.some((b) => b.requested || b.held) ? m.durationDistribution.map((b) => ({ bin: b.bin, requested: b.requested, held: b.held })) : [];
+  // Never-used privilege: JIT hours of grants never reported used, by the breakdown, beside the used rest.
+  const unusedCol = (key: string) => (m.by === "none" ? "never used" : `never used ${key}`);
+  const unusedKeys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit" && p.unusedHours > 0).map((p) => unusedCol(p.key)))].sort();
+  const unusedByBucket = new Map<string, Record<string, string | number>>();
+  for (const p of m.privilegeHoursSeries) {
+    if (p.kind !== "jit") continue;
+    const row = unusedByBucket.get(p.bucket) ?? { bucket: p.bucket, used: 0 };
+    row.used = Math.round((Number(row.used) + p.hours - p.unusedHours) * 1e4) / 1e4;
+    if (p.unusedHours > 0) row[unusedCol(p.key)] = Math.round((Number(row[unusedCol(p.key)] ?? 0) + p.unusedHours) * 1e4) / 1e4;
+    unusedByBucket.set(p.bucket, row);
+  }
+  const unused = unusedKeys.length ? [...unusedByBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket))) : [];
   const minutes = (v: number | null) => (v === null ? null : Math.round((v / 60) * 100) / 100);
   const approvals = m.approvalLatencySeries.map((p) => ({ bucket: p.bucket, "by a person": p.decided - p.auto, "by policy": p.auto, "p50 minutes": minutes(p.p50), "p95 minutes": minutes(p.p95) }));
   const fmt = tick(m.bucket);
@@ -105,6 +117,19 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
           <Legend wrapperStyle={{ fontSize: 11 }} />
           <Bar dataKey="requested" fill="#93c5fd" isAnimationActive={false} />
           <Bar dataKey="held" fill="#2563eb" isAnimationActive={false} />
+        </BarChart>
+      </Panel>
+      <Panel id="unused" question="How much temporary privilege was never used?" unit={`privilege-hours per ${m.bucket}`} rows={unused} href="/grants?status=active" hrefLabel="Live grants">
+        <BarChart data={unused} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
+          <YAxis fontSize={11} label={{ value: "hours", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <Tooltip labelFormatter={utcMinute} formatter={(v) => `${Number(v).toFixed(2)} h`} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {unusedKeys.map((k, i) => (
+            <Bar key={k} dataKey={k} stackId="u" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+          ))}
+          <Bar dataKey="used" stackId="u" fill="#d4d4d8" isAnimationActive={false} />
         </BarChart>
       </Panel>
       <Panel id="approval-latency" question="How long did a decision take, and how many needed no person?" unit={`requests decided per ${m.bucket}`} rows={approvals} href="/requests" hrefLabel="Requests">
