@@ -46,6 +46,11 @@ test("the security lead changes the range and the breakdown, and the chart match
   const series = m.approvalLatencySeries as { bucket: string; decided: number; auto: number }[];
   expect(series.reduce((s, p) => s + p.decided, 0)).toBe(m.approvalLatencySeconds.decided);
   expect(approvals.map((r) => [r.bucket, Number(r["by a person"]) + Number(r["by policy"]), r["by policy"]])).toEqual(series.map((p) => [p.bucket, p.decided, p.auto]));
+  // The outlived chart: per bucket of window end, the grants the card counts.
+  const outlivedRows = JSON.parse((await page.locator('[data-series="outlived"]').textContent()) ?? "[]") as Row[];
+  expect(outlivedRows.reduce((s, r) => s + Number(r.grants), 0)).toBe(m.outlived.count);
+  // (A grant still live past its window outlives it by more each second, so only counts are compared.)
+  expect(outlivedRows.map((r) => [r.bucket, r.grants])).toEqual((m.outlivedSeries as { bucket: string; count: number }[]).map((p) => [p.bucket, p.count]));
   // The never-used chart: the JIT hours of grants never reported used, and the used rest.
   const unusedRows = JSON.parse((await page.locator('[data-series="unused"]').textContent()) ?? "[]") as Row[];
   const jitPoints = (m.privilegeHoursSeries as { kind: string; hours: number; unusedHours: number }[]).filter((p) => p.kind === "jit");

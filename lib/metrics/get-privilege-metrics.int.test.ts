@@ -89,6 +89,8 @@ describe("privilege metrics", () => {
     expect(m.outlived).toEqual({ count: 1, totalSeconds: 3, maxSeconds: 3 });
     expect(m.revocationLagSeconds).toMatchObject({ p50: 3, p95: 3, max: 3 });
     expect(m.revocationLagSeries).toEqual([{ bucket: "2026-06-09T03:00:00.000Z", count: 1, p50: 3, p95: 3, max: 3 }]);
+    // The drill grant revoked 5 s after its window (10:10) is in no bucket.
+    expect(m.outlivedSeries).toEqual([{ bucket: "2026-06-09T03:00:00.000Z", count: 1, totalSeconds: 3, maxSeconds: 3 }]);
     expect(m.endedEarly).toBe(1);
     expect(m.endedEarlyShare).toBe(0.5);
     expect(m.usedShare).toBeCloseTo(1 / 3, 10);

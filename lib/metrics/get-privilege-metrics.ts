@@ -11,6 +11,7 @@ export type Percentiles = { p50: number | null; p95: number | null; max: number 
 /** `unusedHours`: the part of `hours` held by grants never reported used. */
 export type HoursPoint = { bucket: string; kind: "jit" | "standing"; key: string; hours: number; unusedHours: number };
 export type LagPoint = { bucket: string; count: number; p50: number | null; p95: number | null; max: number | null };
+export type OutlivedPoint = { bucket: string; count: number; totalSeconds: number; maxSeconds: number };
 export type ApprovalPoint = { bucket: string; decided: number; auto: number; p50: number | null; p95: number | null };
 export type DurationBin = { bin: string; upToMinutes: number | null; requested: number; held: number };
 
@@ -34,6 +35,8 @@ export type PrivilegeMetrics = {
   revocationLagSeries: LagPoint[];
   /** Grants whose privilege lived past their window (revoke confirmed after it ended, or not yet). */
   outlived: { count: number; totalSeconds: number; maxSeconds: number | null };
+  /** The same per bucket of window end; buckets where nothing outlived its window are left out. */
+  outlivedSeries: OutlivedPoint[];
   endedEarlyShare: number | null;
   endedEarly: number;
   usedShare: number | null;
@@ -164,6 +167,15 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     FROM "Grant" g
     WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL AND NOT g.drill`;
 
+  const outlivedRows = db.$queryRaw<{ bucket: Date; count: bigint; total: number; max: number }[]>`
+    SELECT date_trunc(${range.bucket}, g."expiresAt") AS bucket, count(*) AS count,
+      sum(extract(epoch FROM (${live} - g."expiresAt")))::float8 AS total,
+      max(extract(epoch FROM (${live} - g."expiresAt")))::float8 AS max
+    FROM "Grant" g
+    WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL AND NOT g.drill
+      AND ${live} > g."expiresAt"
+    GROUP BY 1 ORDER BY 1`;
+
   // Requests decided in the range: how long a decision took, how many needed nobody.
   const approvalRow = db.$queryRaw<Record<string, unknown>[]>`
     SELECT count(*) AS decided,
@@ -183,11 +195,12 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     GROUP BY 1 ORDER BY 1`;
 
   const attestedSince = new Date(now.getTime() - 90 * 86400_000);
-  const [hours, issued, lagSeries, lag, approval, approvalSeries, counts] = await Promise.all([
+  const [hours, issued, lagSeries, lag, outlivedSeries, approval, approvalSeries, counts] = await Promise.all([
     hoursRows,
     issuedRow,
     lagRows,
     lagRow,
+    outlivedRows,
     approvalRow,
     approvalRows,
     Promise.all([
@@ -226,6 +239,7 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     revocationLagSeconds: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max) },
     revocationLagSeries: lagSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), p50: num(r.p50), p95: num(r.p95), max: num(r.max) })),
     outlived: { count: Number(l.outlived), totalSeconds: round(Number(l.outlived_total), 3), maxSeconds: num(l.outlived_max) },
+    outlivedSeries: outlivedSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), totalSeconds: round(Number(r.total), 3), maxSeconds: round(Number(r.max), 3) })),
     endedEarlyShare: Number(i.ended) ? Number(i.early) / Number(i.ended) : null,
     endedEarly: Number(i.early),
     usedShare: issuedCount ? Number(i.used) / issuedCount : null,

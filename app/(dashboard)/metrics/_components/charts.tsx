@@ -78,6 +78,7 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
     unusedByBucket.set(p.bucket, row);
   }
   const unused = unusedKeys.length ? [...unusedByBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket))) : [];
+  const outlived = m.outlivedSeries.map((p) => ({ bucket: p.bucket, grants: p.count, "total seconds": p.totalSeconds, "max seconds": p.maxSeconds }));
   const minutes = (v: number | null) => (v === null ? null : Math.round((v / 60) * 100) / 100);
   const approvals = m.approvalLatencySeries.map((p) => ({ bucket: p.bucket, "by a person": p.decided - p.auto, "by policy": p.auto, "p50 minutes": minutes(p.p50), "p95 minutes": minutes(p.p95) }));
   const fmt = tick(m.bucket);
@@ -107,6 +108,18 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
           <Line dataKey="p95" stroke="#d97706" dot={false} isAnimationActive={false} />
           <Line dataKey="max" stroke="#dc2626" dot={false} isAnimationActive={false} />
         </LineChart>
+      </Panel>
+      <Panel id="outlived" question="Did temporary privilege outlive its window, and by how much?" unit={`grants whose window ended per ${m.bucket}`} rows={outlived} href="/grants?status=revoked" hrefLabel="Revoked grants">
+        <ComposedChart data={outlived} margin={{ left: 0, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} minTickGap={16} />
+          <YAxis yAxisId="seconds" fontSize={11} label={{ value: "seconds", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <YAxis yAxisId="grants" orientation="right" fontSize={11} allowDecimals={false} label={{ value: "grants", angle: 90, position: "insideRight", fontSize: 11 }} />
+          <Tooltip labelFormatter={utcMinute} formatter={(v, name) => (String(name).endsWith("seconds") ? `${Number(v).toFixed(3)} s` : String(v))} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Bar yAxisId="grants" dataKey="grants" fill="#fca5a5" isAnimationActive={false} />
+          <Line yAxisId="seconds" dataKey="max seconds" stroke="#dc2626" dot isAnimationActive={false} />
+        </ComposedChart>
       </Panel>
       <Panel id="duration" question="How long was privilege asked for, and how long was it held?" unit="grants per duration" rows={dist} href="/requests" hrefLabel="Requests">
         <BarChart data={dist} margin={{ left: 0, right: 8 }}>
