@@ -160,13 +160,11 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
       percentile_cont(0.5)  WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p50,
       percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p95,
       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS p99,
-      max(extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS max,
-      count(*) FILTER (WHERE ${live} > g."expiresAt") AS outlived,
-      coalesce(sum(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt"), 0)::float8 AS outlived_total,
-      max(extract(epoch FROM (${live} - g."expiresAt"))) FILTER (WHERE ${live} > g."expiresAt") AS outlived_max
+      max(extract(epoch FROM (g."revokedAt" - g."expiresAt"))) FILTER (WHERE g."revokeReason" = 'expired' AND g."revokedAt" IS NOT NULL) AS max
     FROM "Grant" g
     WHERE g."issuedAt" IS NOT NULL AND g."expiresAt" >= ${from} AND g."expiresAt" < ${to} AND g."expiresAt" <= ${now} AND g."exceptionId" IS NULL AND NOT g.drill`;
 
+  // Grants whose privilege outlived their window, per bucket of window end; the range's figures are their sums.
   const outlivedRows = db.$queryRaw<{ bucket: Date; count: bigint; total: number; max: number }[]>`
     SELECT date_trunc(${range.bucket}, g."expiresAt") AS bucket, count(*) AS count,
       sum(extract(epoch FROM (${live} - g."expiresAt")))::float8 AS total,
@@ -238,7 +236,11 @@ async function computePrivilegeMetrics(range: MetricsRange, now: Date): Promise<
     durationDistribution: BINS.map(([bin, upTo], idx) => ({ bin, upToMinutes: upTo, requested: Number(i[`req_${idx}`]), held: Number(i[`held_${idx}`]) })),
     revocationLagSeconds: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max) },
     revocationLagSeries: lagSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), p50: num(r.p50), p95: num(r.p95), max: num(r.max) })),
-    outlived: { count: Number(l.outlived), totalSeconds: round(Number(l.outlived_total), 3), maxSeconds: num(l.outlived_max) },
+    outlived: {
+      count: outlivedSeries.reduce((n, r) => n + Number(r.count), 0),
+      totalSeconds: round(outlivedSeries.reduce((n, r) => n + Number(r.total), 0), 3),
+      maxSeconds: outlivedSeries.length ? Math.max(...outlivedSeries.map((r) => Number(r.max))) : null,
+    },
     outlivedSeries: outlivedSeries.map((r) => ({ bucket: r.bucket.toISOString(), count: Number(r.count), totalSeconds: round(Number(r.total), 3), maxSeconds: round(Number(r.max), 3) })),
     endedEarlyShare: Number(i.ended) ? Number(i.early) / Number(i.ended) : null,
     endedEarly: Number(i.early),

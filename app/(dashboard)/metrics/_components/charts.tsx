@@ -45,6 +45,17 @@ function Panel({ id, question, unit, rows, href, hrefLabel, children }: { id: st
 /** A bucket's start in a tooltip: "2026-12-02 14:00 UTC". */
 const utcMinute = (v: unknown) => new Date(String(v)).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
+/** One row per bucket, in bucket order, one column per name: the sum of its values (4 decimals). */
+function pivot(points: [bucket: string, column: string, value: number][]): Series {
+  const rows = new Map<string, Record<string, string | number>>();
+  for (const [bucket, column, value] of points) {
+    const row = rows.get(bucket) ?? { bucket };
+    row[column] = Math.round((Number(row[column] ?? 0) + value) * 1e4) / 1e4;
+    rows.set(bucket, row);
+  }
+  return [...rows.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
+}
+
 const tick = (bucket: "hour" | "day") => (v: string) => {
   const d = new Date(v);
   return bucket === "hour" ? `${String(d.getUTCHours()).padStart(2, "0")}:00` : `${d.getUTCMonth() + 1}/${d.getUTCDate()}`;
@@ -56,28 +67,15 @@ export function MetricsCharts({ m }: { m: PrivilegeMetrics }) {
   const jit = (key: string) => (m.by === "none" ? "JIT" : `JIT ${key}`);
   const keys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit").map((p) => jit(p.key)))].sort();
   const hasStanding = m.privilegeHoursSeries.some((p) => p.kind === "standing");
-  const byBucket = new Map<string, Record<string, string | number>>();
-  for (const p of m.privilegeHoursSeries) {
-    const row = byBucket.get(p.bucket) ?? { bucket: p.bucket };
-    const col = p.kind === "jit" ? jit(p.key) : "standing";
-    row[col] = Math.round(((Number(row[col] ?? 0) + p.hours) * 1e4)) / 1e4;
-    byBucket.set(p.bucket, row);
-  }
-  const hours = [...byBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket)));
+  const hours = pivot(m.privilegeHoursSeries.map((p) => [p.bucket, p.kind === "jit" ? jit(p.key) : "standing", p.hours]));
   const lag = m.revocationLagSeries.map((p) => ({ bucket: p.bucket, grants: p.count, p50: p.p50, p95: p.p95, max: p.max }));
   const dist = m.durationDistribution.some((b) => b.requested || b.held) ? m.durationDistribution.map((b) => ({ bin: b.bin, requested: b.requested, held: b.held })) : [];
   // Never-used privilege: JIT hours of grants never reported used, by the breakdown, beside the used rest.
   const unusedCol = (key: string) => (m.by === "none" ? "never used" : `never used ${key}`);
   const unusedKeys = [...new Set(m.privilegeHoursSeries.filter((p) => p.kind === "jit" && p.unusedHours > 0).map((p) => unusedCol(p.key)))].sort();
-  const unusedByBucket = new Map<string, Record<string, string | number>>();
-  for (const p of m.privilegeHoursSeries) {
-    if (p.kind !== "jit") continue;
-    const row = unusedByBucket.get(p.bucket) ?? { bucket: p.bucket, used: 0 };
-    row.used = Math.round((Number(row.used) + p.hours - p.unusedHours) * 1e4) / 1e4;
-    if (p.unusedHours > 0) row[unusedCol(p.key)] = Math.round((Number(row[unusedCol(p.key)] ?? 0) + p.unusedHours) * 1e4) / 1e4;
-    unusedByBucket.set(p.bucket, row);
-  }
-  const unused = unusedKeys.length ? [...unusedByBucket.values()].sort((a, b) => String(a.bucket).localeCompare(String(b.bucket))) : [];
+  const unused = unusedKeys.length
+    ? pivot(m.privilegeHoursSeries.filter((p) => p.kind === "jit").flatMap((p): [string, string, number][] => [[p.bucket, "used", p.hours - p.unusedHours], ...(p.unusedHours > 0 ? [[p.bucket, unusedCol(p.key), p.unusedHours] as [string, string, number]] : [])]))
+    : [];
   const outlived = m.outlivedSeries.map((p) => ({ bucket: p.bucket, grants: p.count, "total seconds": p.totalSeconds, "max seconds": p.maxSeconds }));
   const minutes = (v: number | null) => (v === null ? null : Math.round((v / 60) * 100) / 100);
   const approvals = m.approvalLatencySeries.map((p) => ({ bucket: p.bucket, "by a person": p.decided - p.auto, "by policy": p.auto, "p50 minutes": minutes(p.p50), "p95 minutes": minutes(p.p95) }));
