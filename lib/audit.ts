@@ -5,7 +5,10 @@ import { sha256Hex } from "./crypto/seal";
 import { WAKE_CHANNEL, wakePayload, wakeWorkers, type Wake } from "./worker/wake";
 import type { AuditCheckpoint } from "./generated/prisma/client";
 import { checkpointMessage, trustedCheckpointKeys, verifySigned } from "./audit-log/checkpoint-keys";
-import { openChainRows } from "./audit-log/chain-rows";
+import { chainRowId, openChainRows } from "./audit-log/chain-rows";
+import { canonicalJson, canonicalJsonbText } from "./audit-log/canonical";
+
+export { canonicalJson };
 import { checkpointView, latestExportedCheckpoint, signVerifiedMark, verifiedMarkValid, type CheckpointView } from "./audit-log/checkpoints";
 
 // Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
@@ -48,27 +51,6 @@ type HashedFields = {
   subjectId: string | null;
   data: unknown;
 };
-
-/** JSON with object keys sorted at every depth, so jsonb's reordering cannot change a hash. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
-    return out + "]";
-  }
-  // Array.prototype.sort's default order compares UTF-16 code units, as `<` on strings does.
-  const keys = Object.keys(value).sort();
-  let out = "{";
-  let first = true;
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(v);
-    first = false;
-  }
-  return out + "}";
-}
 
 /**
  * The canonical JSON of an event's hashed fields as it continues after the previous hash:
@@ -129,6 +111,11 @@ export function auditEventsJson(actor: Actor, inputs: AuditInput[]): string {
       return { ...fields, at: at.toISOString(), tail: hashedTail(fields) };
     }),
   );
+}
+
+/** a < b for sequence numbers as PostgreSQL prints them (no sign, no leading zero). */
+function seqBefore(a: string, b: string): boolean {
+  return a.length < b.length || (a.length === b.length && a < b);
 }
 
 /** How often verification yields to the event loop, so the next batch is read while one is hashed. */
@@ -200,40 +187,47 @@ export async function verifyAuditChain({ db = getDb(), actor, batchSize = 50_000
   }
 
   let prevHash = start?.headHash ?? GENESIS_HASH;
-  let cursor = start?.headSeq;
+  // The previous hash as the next event's hash input spells it; after the first row, a verified sha256 hex.
+  let prevJson = JSON.stringify(prevHash);
+  // Sequence numbers as PostgreSQL prints them (digits, no leading zero): compared by length, then text.
+  let cursorText = start?.headSeq.toString();
+  const cursor = () => (cursorText === undefined ? undefined : BigInt(cursorText));
   let events = Number(start?.eventCount ?? 0);
   let lastGood = start;
   const confirmed: AuditCheckpoint[] = [];
-  const truncated = (c: AuditCheckpoint) =>
-    result(events, {
+  const truncated = (c: AuditCheckpoint) => {
+    const at = cursor();
+    return result(events, {
       seq: c.headSeq.toString(),
       id: null,
       reason: "truncated",
-      detail: `Checkpoint of ${c.createdAt.toISOString()} vouches for ${c.eventCount} events up to #${c.headSeq}; the chain has ${events} up to #${cursor ?? 0} and then ${cursor !== undefined && cursor > c.headSeq ? "goes on without it" : "ends"}`,
+      detail: `Checkpoint of ${c.createdAt.toISOString()} vouches for ${c.eventCount} events up to #${c.headSeq}; the chain has ${events} up to #${at ?? 0} and then ${at !== undefined && at > c.headSeq ? "goes on without it" : "ends"}`,
     });
-  const reader = await openChainRows(cursor ?? BigInt(0), batchSize);
+  };
+  let nextCheckpoint = pending[0]?.headSeq.toString();
+  const reader = await openChainRows(cursor() ?? BigInt(0), batchSize);
   try {
     for await (const rows of reader.batches) {
       rowsRead += rows.length;
       for (let i = 0; i < rows.length; i++) {
         // Let the next batch's rows arrive while this one is hashed.
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
-        const [seqText, id, head, dataText, rowPrevHash, rowHash] = rows[i];
-        const seq = BigInt(seqText);
-        if (pending[0] && pending[0].headSeq < seq) return truncated(pending[0]);
-        const broken = (reason: BrokenReason) => result(events, { seq: seqText, id, reason });
-        if (rowPrevHash !== prevHash) return broken("chain_broken");
-        const expected = sha256Hex(`[${JSON.stringify(prevHash)},${head}${canonicalJson(JSON.parse(dataText) ?? {})}]`);
-        if (expected !== rowHash) return broken("hash_mismatch");
+        const row = rows[i];
+        const [seqText, head, dataText, rowPrevHash, rowHash] = row;
+        if (nextCheckpoint !== undefined && seqBefore(nextCheckpoint, seqText)) return truncated(pending[0]);
+        if (rowPrevHash !== prevHash) return result(events, { seq: seqText, id: chainRowId(row), reason: "chain_broken" });
+        const expected = sha256Hex(`[${prevJson},${head}${canonicalJsonbText(dataText)}]`);
+        if (expected !== rowHash) return result(events, { seq: seqText, id: chainRowId(row), reason: "hash_mismatch" });
         prevHash = rowHash;
+        prevJson = `"${rowHash}"`;
         events++;
-        cursor = seq;
-        const c = pending[0];
-        if (c && c.headSeq === seq) {
+        cursorText = seqText;
+        if (nextCheckpoint === seqText) {
+          const c = pending[0];
           if (rowHash !== c.headHash) {
             return result(events, {
               seq: seqText,
-              id,
+              id: chainRowId(row),
               reason: "checkpoint_mismatch",
               detail: `Event #${seqText} no longer has the hash its checkpoint of ${c.createdAt.toISOString()} signed: the chain was rewritten after #${lastGood?.headSeq ?? 0} and at or before #${seqText}`,
             });
@@ -242,6 +236,7 @@ export async function verifyAuditChain({ db = getDb(), actor, batchSize = 50_000
           confirmed.push(c);
           lastGood = c;
           pending.shift();
+          nextCheckpoint = pending[0]?.headSeq.toString();
         }
       }
     }
