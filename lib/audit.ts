@@ -7,13 +7,13 @@ import type { AuditCheckpoint } from "./generated/prisma/client";
 import { checkpointMessage, trustedCheckpointKeys, verifySigned } from "./audit-log/checkpoint-keys";
 import { chainRowId, openChainRows } from "./audit-log/chain-rows";
 import { canonicalJson, canonicalJsonbText } from "./audit-log/canonical";
-
-export { canonicalJson };
 import { checkpointView, latestExportedCheckpoint, signVerifiedMark, verifiedMarkValid, type CheckpointView } from "./audit-log/checkpoints";
 
 // Append-only, hash-chained audit trail. Each event's hash covers the previous event's hash,
 // so editing, deleting or reordering a row breaks the chain from that row on; signed checkpoints
 // (lib/audit-log/checkpoints.ts) catch what the chain alone cannot: a cut tail, a recomputed chain.
+
+export { canonicalJson };
 
 export const GENESIS_HASH = "0".repeat(64);
 
